@@ -1,0 +1,71 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let package = Package(
+    name: "mailroom",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "mailroom", targets: ["mailroom"]),
+        .library(name: "Mailroom", targets: ["Mailroom"]),
+        .library(name: "MailroomSMTP", targets: ["MailroomSMTP"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0", traits: ["YAML"]),
+    ],
+    targets: [
+        // Core: events, templates, MIME, outbox, delivery policy. No C, no CLI.
+        .target(
+            name: "Mailroom",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ]
+        ),
+        // The only C in the project: typed wrappers over libcurl's variadic API.
+        .target(
+            name: "CCurl",
+            linkerSettings: [.linkedLibrary("curl")]
+        ),
+        // The SMTP transport over libcurl; the only importer of CCurl.
+        .target(
+            name: "MailroomSMTP",
+            dependencies: [
+                "Mailroom", "CCurl",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // In-memory transport, manual clock and fixtures shared by the test targets.
+        .target(
+            name: "MailroomTesting",
+            dependencies: ["Mailroom"]
+        ),
+        .executableTarget(
+            name: "mailroom",
+            dependencies: [
+                "Mailroom", "MailroomSMTP",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Configuration", package: "swift-configuration"),
+            ]
+        ),
+        .testTarget(
+            name: "MailroomTests",
+            dependencies: ["Mailroom", "MailroomTesting"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "MailroomSMTPTests",
+            dependencies: ["MailroomSMTP", "Mailroom", "MailroomTesting"]
+        ),
+        .testTarget(
+            name: "mailroomTests",
+            dependencies: [
+                "mailroom", "Mailroom", "MailroomTesting",
+            ]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,59 @@
+/// Syntax checks for the ASCII addr-spec (`local@domain`) used in headers and the SMTP envelope.
+///
+/// Deliberately narrower than RFC 5322: dot-atom local parts only (no quoted strings, no
+/// comments), a domain of LDH labels (IDNA as A-labels) or nothing else, and the length limits
+/// of RFC 5321 (local part <= 64, domain <= 255, whole path <= 254 octets). Anything accepted
+/// here is safe to write after `MAIL FROM:<` / `RCPT TO:<` and inside a header.
+public enum AddressSpec {
+    /// Nil when `address` is acceptable, else what is wrong with it, in words for an error message.
+    public static func problem(with address: String) -> String? {
+        let bytes = Array(address.utf8)
+        if bytes.isEmpty { return "expected an email address, found an empty string" }
+        if bytes.count > 254 { return "expected an email address of at most 254 octets, found \(bytes.count)" }
+        if bytes.contains(where: { $0 >= 0x80 }) {
+            return "expected an ASCII address (IDNA domains as A-labels, xn--...)"
+        }
+        if bytes.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
+            return "control characters (CR, LF, NUL, ...) are not allowed in an address"
+        }
+        guard let at = bytes.lastIndex(of: UInt8(ascii: "@")) else {
+            return "expected local@domain, found no @"
+        }
+        let local = bytes[..<at]
+        let domain = bytes[(at + 1)...]
+        if local.isEmpty { return "the part before @ is empty" }
+        if local.count > 64 { return "the part before @ is longer than 64 octets" }
+        if let problem = localPartProblem(local) { return problem }
+        return domainProblem(domain)
+    }
+
+    public static func isValid(_ address: String) -> Bool { problem(with: address) == nil }
+
+    private static let atext: Set<UInt8> = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-/=?^_`{|}~".utf8)
+
+    private static func localPartProblem(_ local: ArraySlice<UInt8>) -> String? {
+        let atoms = local.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
+        if atoms.contains(where: \.isEmpty) { return "the part before @ has an empty dot-separated piece" }
+        for atom in atoms where !atom.allSatisfy({ atext.contains($0) }) {
+            return "the part before @ may only hold letters, digits and !#$%&'*+-/=?^_`{|}~ between dots"
+        }
+        return nil
+    }
+
+    private static func domainProblem(_ domain: ArraySlice<UInt8>) -> String? {
+        if domain.isEmpty { return "the domain after @ is empty" }
+        if domain.count > 253 { return "the domain is longer than 253 octets" }
+        let labels = domain.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
+        if labels.count < 2 { return "expected a fully qualified domain such as example.com" }
+        for label in labels {
+            if label.isEmpty { return "the domain has an empty label" }
+            if label.count > 63 { return "a domain label is longer than 63 octets" }
+            let ldh = label.allSatisfy { b in
+                (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x2D
+            }
+            if !ldh { return "a domain label may only hold letters, digits and hyphens" }
+            if label.first == 0x2D || label.last == 0x2D { return "a domain label may not start or end with a hyphen" }
+        }
+        return nil
+    }
+}

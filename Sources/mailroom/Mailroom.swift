@@ -1,0 +1,6 @@
+import ArgumentParser
+
+@main
+struct MailroomCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "mailroom")
+}
