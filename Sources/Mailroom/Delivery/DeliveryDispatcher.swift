@@ -1,0 +1,240 @@
+import Foundation
+import Logging
+
+/// Spreads messages over a fixed number of SMTP connections, each owned by its own thread,
+/// and applies the retry policy to transient failures.
+///
+/// Threads rather than tasks: a libcurl transfer blocks its thread for whole round trips, and
+/// Swift's cooperative pool has only as many threads as cores. `submit` blocks while the queue is
+/// full, so a producer reading an endless stdin stays within bounded memory.
+///
+/// A configuration verdict (TLS trust, STARTTLS, credentials) stops the run: nothing more is
+/// attempted and every waiting job is reported `notAttempted`. After `circuitBreakerThreshold`
+/// consecutive failures to reach the relay at all, the rest of the run is deferred without
+/// attempts instead of hammering an absent server.
+public final class DeliveryDispatcher: @unchecked Sendable {
+    // All mutable state below is guarded by `condition`.
+    private let condition = NSCondition()
+    private var ready: [DeliveryJob] = []
+    private var readyHead = 0
+    private var delayed: [(due: ContinuousClock.Instant, job: DeliveryJob)] = []
+    private var inputClosed = false
+    private var liveWorkers = 0
+    private var stopReason: String?
+    private var unreachableReason: String?
+    private var consecutiveUnreachable = 0
+    private var generator: any RandomNumberGenerator
+
+    private let transport: any MailTransport
+    private let connections: Int
+    private let policy: RetryPolicy
+    private let observer: any DeliveryObserver
+    private let now: @Sendable () -> Date
+    private let queueCapacity: Int
+    private let circuitBreakerThreshold: Int
+    private let logger: Logger
+    private let clock = ContinuousClock()
+
+    public init(
+        transport: any MailTransport, connections: Int, policy: RetryPolicy, observer: any DeliveryObserver,
+        logger: Logger, now: @escaping @Sendable () -> Date = { Date() },
+        generator: any RandomNumberGenerator = SystemRandomNumberGenerator(),
+        circuitBreakerThreshold: Int? = nil
+    ) {
+        self.transport = transport
+        self.connections = max(1, connections)
+        self.policy = policy
+        self.observer = observer
+        self.logger = logger
+        self.now = now
+        self.generator = generator
+        self.queueCapacity = max(64, 4 * self.connections)
+        self.circuitBreakerThreshold = circuitBreakerThreshold ?? max(3, 2 * self.connections)
+    }
+
+    /// Starts the worker threads. Call once, before `submit`.
+    public func start() {
+        condition.lock()
+        liveWorkers = connections
+        condition.unlock()
+        for index in 0..<connections {
+            let thread = Thread { [self] in self.work() }
+            thread.name = "mailroom-smtp-\(index)"
+            thread.start()
+        }
+    }
+
+    /// Queues a job, blocking while the queue is full. After a stop, the job is reported not attempted.
+    public func submit(_ job: DeliveryJob) {
+        condition.lock()
+        while ready.count - readyHead >= queueCapacity && stopReason == nil {
+            condition.wait()
+        }
+        if let reason = stopReason {
+            condition.unlock()
+            observer.didFinish(job, attempt: nil, verdict: nil, disposition: .notAttempted(reason: reason))
+            return
+        }
+        ready.append(job)
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Waits until every submitted job reached a final disposition and the workers closed their connections.
+    /// Returns the reason the run stopped on a configuration error, if it did.
+    @discardableResult
+    public func finish() -> String? {
+        condition.lock()
+        inputClosed = true
+        condition.broadcast()
+        while liveWorkers > 0 { condition.wait() }
+        let reason = stopReason
+        condition.unlock()
+        return reason
+    }
+
+    /// True once a configuration error stopped the run; producers may stop reading input.
+    public var isStopped: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return stopReason != nil
+    }
+
+    // MARK: - Workers
+
+    private enum Next {
+        case attempt(DeliveryJob)
+        case skip(DeliveryJob, reason: String, deferUntil: Date?)
+        case exit
+    }
+
+    private func work() {
+        let connection = transport.makeConnection()
+        defer {
+            connection.close()
+            condition.lock()
+            liveWorkers -= 1
+            condition.broadcast()
+            condition.unlock()
+        }
+        while true {
+            switch nextJob() {
+            case .exit:
+                return
+            case .skip(let job, let reason, let until):
+                let disposition: DeliveryDisposition = until.map { .deferred(until: $0) } ?? .notAttempted(reason: reason)
+                observer.didFinish(job, attempt: nil, verdict: nil, disposition: disposition)
+            case .attempt(var job):
+                job.attemptsThisRun += 1
+                observer.willAttempt(job)
+                let attempt = connection.send(job.message)
+                let verdict = DeliveryClassifier.verdict(for: attempt)
+                let disposition = settle(&job, attempt: attempt, verdict: verdict)
+                observer.didFinish(job, attempt: attempt, verdict: verdict, disposition: disposition)
+            }
+        }
+    }
+
+    private func nextJob() -> Next {
+        condition.lock()
+        defer { condition.unlock() }
+        while true {
+            if let reason = stopReason {
+                if let job = popAny() { return .skip(job, reason: reason, deferUntil: nil) }
+                return .exit
+            }
+            let instant = clock.now
+            let job: DeliveryJob?
+            if readyHead < ready.count {
+                job = popReady()
+            } else if let index = delayed.indices.min(by: { delayed[$0].due < delayed[$1].due }),
+                      delayed[index].due <= instant {
+                job = delayed.remove(at: index).job
+            } else {
+                job = nil
+            }
+            if let job {
+                if let reason = unreachableReason {
+                    let failures = job.previousFailures + 1
+                    let until = now().addingTimeInterval(policy.ceiling(afterFailure: failures).seconds)
+                    return .skip(job, reason: reason, deferUntil: until)
+                }
+                return .attempt(job)
+            }
+            if inputClosed && delayed.isEmpty { return .exit }
+            if let soonest = delayed.map(\.due).min() {
+                let wait = instant.duration(to: soonest)
+                _ = condition.wait(until: Date().addingTimeInterval(max(wait.seconds, 0.001)))
+            } else {
+                condition.wait()
+            }
+        }
+    }
+
+    private func popReady() -> DeliveryJob {
+        let job = ready[readyHead]
+        readyHead += 1
+        if readyHead > 1024 && readyHead * 2 > ready.count {
+            ready.removeFirst(readyHead)
+            readyHead = 0
+        }
+        condition.broadcast()  // room for a blocked producer
+        return job
+    }
+
+    private func popAny() -> DeliveryJob? {
+        if readyHead < ready.count { return popReady() }
+        return delayed.popLast()?.job
+    }
+
+    /// Applies the verdict and the retry policy; schedules in-run retries.
+    private func settle(_ job: inout DeliveryJob, attempt: DeliveryAttempt, verdict: DeliveryVerdict) -> DeliveryDisposition {
+        condition.lock()
+        defer { condition.unlock() }
+        trackReachability(attempt)
+        switch verdict {
+        case .sent: return .sent
+        case .permanent: return .failed
+        case .uncertain: return .uncertain
+        case .configuration:
+            if stopReason == nil {
+                stopReason = "configuration error: " + DeliveryClassifier.explanation(for: attempt)
+                logger.error("stopping the run", metadata: ["reason": "\(stopReason ?? "")"])
+                condition.broadcast()
+            }
+            return .notAttempted(reason: stopReason ?? "configuration error")
+        case .transient:
+            let failures = job.previousFailures + job.attemptsThisRun
+            let decision = policy.decision(attemptsThisRun: job.attemptsThisRun, totalFailures: failures,
+                                           storedAt: job.storedAt, now: now(), using: &generator)
+            switch decision {
+            case .giveUp:
+                return .failed
+            case .deferUntil(let date):
+                return .deferred(until: date)
+            case .retry(let wait):
+                if unreachableReason != nil {
+                    return .deferred(until: now().addingTimeInterval(policy.ceiling(afterFailure: failures).seconds))
+                }
+                delayed.append((clock.now.advanced(by: wait), job))
+                condition.broadcast()
+                return .retrying(after: wait)
+            }
+        }
+    }
+
+    /// Opens the circuit after too many consecutive failures to reach the relay at all.
+    private func trackReachability(_ attempt: DeliveryAttempt) {
+        let unreachable: Bool
+        switch attempt.failure {
+        case .couldNotConnect?, .couldNotResolveHost?: unreachable = true
+        case .timedOut? where attempt.stage == .connect || attempt.stage == .greeting: unreachable = true
+        default: unreachable = false
+        }
+        consecutiveUnreachable = unreachable ? consecutiveUnreachable + 1 : 0
+        if consecutiveUnreachable >= circuitBreakerThreshold && unreachableReason == nil {
+            unreachableReason = "relay unreachable after \(consecutiveUnreachable) consecutive connection failures"
+            logger.warning("deferring the rest of the run", metadata: ["reason": "\(unreachableReason ?? "")"])
+        }
+    }
+}

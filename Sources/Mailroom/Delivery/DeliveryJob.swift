@@ -1,0 +1,49 @@
+import Foundation
+
+/// One stored message handed to the ``DeliveryDispatcher``.
+public struct DeliveryJob: Sendable {
+    public var eventID: String
+    public var message: ComposedMessage
+    /// When the message was first stored: the retry lifetime counts from here.
+    public var storedAt: Date
+    /// Consecutive transient failures before this run (from the journal), for the backoff.
+    public var previousFailures: Int
+    /// Attempts made in this run so far.
+    public internal(set) var attemptsThisRun: Int = 0
+
+    public init(eventID: String, message: ComposedMessage, storedAt: Date, previousFailures: Int = 0) {
+        self.eventID = eventID
+        self.message = message
+        self.storedAt = storedAt
+        self.previousFailures = previousFailures
+    }
+}
+
+/// Where a job stands after an attempt, or after the run gave up on it without one.
+public enum DeliveryDisposition: Sendable, Equatable {
+    case sent
+    /// Will be tried again in this run after the delay.
+    case retrying(after: Duration)
+    case deferred(until: Date)
+    case failed
+    case uncertain
+    /// The run stopped (configuration error, or the relay unreachable) before this job was tried.
+    case notAttempted(reason: String)
+
+    /// True when the job will not come back to the dispatcher in this run.
+    public var isFinal: Bool {
+        if case .retrying = self { return false }
+        return true
+    }
+}
+
+/// Told about every attempt, in the worker thread that made it; implementations journal them.
+///
+/// Called concurrently from several workers: implementations must be thread-safe.
+public protocol DeliveryObserver: Sendable {
+    /// Before the attempt goes on the wire (journal `attempt-started` here).
+    func willAttempt(_ job: DeliveryJob)
+    /// After the attempt; `attempt` is nil for ``DeliveryDisposition/notAttempted(reason:)``.
+    func didFinish(_ job: DeliveryJob, attempt: DeliveryAttempt?, verdict: DeliveryVerdict?,
+                   disposition: DeliveryDisposition)
+}
