@@ -1,0 +1,115 @@
+import Configuration
+import Foundation
+import Mailroom
+import SystemPackage
+
+/// Merges the configuration file, the environment and the flags (in rising precedence) into
+/// ``MailroomSettings``, with swift-configuration's provider hierarchy.
+///
+/// Every value is read as text and parsed here, so that a wrong type or unit is an error that
+/// names the key, rather than swift-configuration's silent fallback to a default.
+struct SettingsLoader {
+    /// Environment variables of shared/CONTRACT.md section 2 and the keys they set.
+    static let environmentKeys: [(variable: String, key: String)] = [
+        ("MAILROOM_OUTBOX", "outbox.path"),
+        ("MAILROOM_TEMPLATES", "templates.path"),
+        ("MAILROOM_SMTP_URL", "smtp.url"),
+        ("MAILROOM_SMTP_USERNAME", "smtp.username"),
+        ("MAILROOM_SMTP_PASSWORD", "smtp.password"),
+    ]
+
+    var options: GlobalOptions
+    var environment: [String: String] = ProcessInfo.processInfo.environment
+
+    func load() async throws(ConfigurationError) -> MailroomSettings {
+        var providers: [any ConfigProvider] = [InMemoryProvider(name: "flags", values: flagValues())]
+        providers.append(InMemoryProvider(name: "environment", values: environmentValues()))
+        if let file = try await fileProvider() { providers.append(file) }
+        return try Self.settings(from: ConfigReader(providers: providers))
+    }
+
+    private func flagValues() -> [AbsoluteConfigKey: ConfigValue] {
+        var values: [AbsoluteConfigKey: ConfigValue] = [:]
+        if let outbox = options.outbox { values["outbox.path"] = ConfigValue(.string(outbox), isSecret: false) }
+        if let templates = options.templates { values["templates.path"] = ConfigValue(.string(templates), isSecret: false) }
+        if let url = options.smtpURL { values["smtp.url"] = ConfigValue(.string(url), isSecret: false) }
+        return values
+    }
+
+    private func environmentValues() -> [AbsoluteConfigKey: ConfigValue] {
+        var values: [AbsoluteConfigKey: ConfigValue] = [:]
+        for (variable, key) in Self.environmentKeys {
+            if let value = environment[variable], !value.isEmpty {
+                values[AbsoluteConfigKey(key.split(separator: ".").map(String.init))] =
+                    ConfigValue(.string(value), isSecret: key == "smtp.password")
+            }
+        }
+        return values
+    }
+
+    /// The file named by `--config`, else `MAILROOM_CONFIG`, else `config/mailroom.yaml` if present.
+    private func fileProvider() async throws(ConfigurationError) -> FileProvider<YAMLSnapshot>? {
+        let explicit = options.config ?? environment["MAILROOM_CONFIG"].flatMap { $0.isEmpty ? nil : $0 }
+        let path = explicit ?? "config/mailroom.yaml"
+        guard FileManager.default.fileExists(atPath: path) else {
+            if explicit != nil {
+                throw ConfigurationError(key: path, message: "the configuration file does not exist")
+            }
+            return nil
+        }
+        do {
+            return try await FileProvider<YAMLSnapshot>(filePath: FilePath(path))
+        } catch {
+            throw ConfigurationError(key: path, message: "cannot read the configuration file: \(error)")
+        }
+    }
+
+    static func settings(from config: ConfigReader) throws(ConfigurationError) -> MailroomSettings {
+        var settings = MailroomSettings()
+        func text(_ key: String, secret: Bool = false) -> String? {
+            let value = config.string(forKey: ConfigKey(key.split(separator: ".").map(String.init)), isSecret: secret)
+            return value?.isEmpty == true ? nil : value
+        }
+        func duration(_ key: String) throws(ConfigurationError) -> Duration? {
+            guard let raw = text(key) else { return nil }
+            guard let value = DurationText.parse(raw) else {
+                throw ConfigurationError(key: key, message: "expected a duration such as 250ms, 30s, 5m or 3d, found '\(raw)'")
+            }
+            return value
+        }
+        func integer(_ key: String, in range: ClosedRange<Int>) throws(ConfigurationError) -> Int? {
+            guard let raw = text(key) else { return nil }
+            guard let value = Int(raw), range.contains(value) else {
+                throw ConfigurationError(key: key, message: "expected a whole number from \(range.lowerBound) to \(range.upperBound), found '\(raw)'")
+            }
+            return value
+        }
+
+        settings.smtp.url = text("smtp.url")
+        settings.smtp.username = text("smtp.username")
+        settings.smtp.password = text("smtp.password", secret: true).map(Secret.init)
+        settings.smtp.caFile = text("smtp.ca_file")
+        if let value = try integer("smtp.connections", in: 1...64) { settings.smtp.connections = value }
+        if let value = try duration("smtp.connect_timeout") { settings.smtp.connectTimeout = value }
+        if let value = try duration("smtp.reply_timeout") { settings.smtp.replyTimeout = value }
+        if let value = try duration("smtp.transaction_timeout") { settings.smtp.transactionTimeout = value }
+        if let value = try duration("smtp.max_connection_age") { settings.smtp.maxConnectionAge = value }
+        if let value = text("sender.from") { settings.sender.from = value }
+        settings.sender.replyTo = text("sender.reply_to")
+        settings.sender.messageIDDomain = text("sender.message_id_domain")
+        if let value = text("sender.organization") { settings.sender.organization = value }
+        if let value = text("outbox.path") { settings.outboxPath = value }
+        if let value = text("templates.path") { settings.templatesPath = value }
+
+        var retry = settings.retry
+        if let value = try integer("retry.attempts", in: 1...100) { retry.attempts = value }
+        if let value = try duration("retry.initial_delay") { retry.initialDelay = value }
+        if let value = try duration("retry.max_delay") { retry.maxDelay = value }
+        if let value = try duration("retry.lifetime") { retry.lifetime = value }
+        if retry.maxDelay < retry.initialDelay {
+            throw ConfigurationError(key: "retry.max_delay", message: "must not be shorter than retry.initial_delay")
+        }
+        settings.retry = retry
+        return settings
+    }
+}
