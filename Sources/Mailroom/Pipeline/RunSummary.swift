@@ -1,0 +1,54 @@
+/// What one `send` or `replay` run did, and the exit code it means (shared/CONTRACT.md section 4).
+public struct RunSummary: Sendable, Equatable, Codable {
+    public var sent = 0
+    public var held = 0
+    public var deferred = 0
+    public var failed = 0
+    public var uncertain = 0
+    public var duplicate = 0
+    public var rejected = 0
+    /// Stored but not attempted because the run stopped on a configuration error; they stay `queued`.
+    public var notAttempted = 0
+    /// Set when a configuration error stopped the run.
+    public var configurationError: String?
+
+    public init() {}
+
+    /// Sysexits: 78 configuration, 65 invalid input, 69 permanent failure, 75 try again later, else 0.
+    public var exitCode: Int32 {
+        if configurationError != nil { return ExitStatus.configuration }
+        if rejected > 0 { return ExitStatus.invalidInput }
+        if failed > 0 { return ExitStatus.unavailable }
+        if deferred > 0 || uncertain > 0 || notAttempted > 0 { return ExitStatus.tryAgainLater }
+        return ExitStatus.success
+    }
+
+    /// `sent 5, held 0, deferred 1, failed 0, uncertain 0, duplicate 2, rejected 1`
+    public var line: String {
+        var parts = ["sent \(sent)", "held \(held)", "deferred \(deferred)", "failed \(failed)",
+                     "uncertain \(uncertain)", "duplicate \(duplicate)", "rejected \(rejected)"]
+        if notAttempted > 0 { parts.append("not attempted \(notAttempted)") }
+        return parts.joined(separator: ", ")
+    }
+
+    public mutating func count(_ state: MessageState) {
+        switch state {
+        case .sent: sent += 1
+        case .held: held += 1
+        case .deferred: deferred += 1
+        case .failed: failed += 1
+        case .uncertain: uncertain += 1
+        case .queued: notAttempted += 1
+        }
+    }
+}
+
+/// The sysexits codes of shared/CONTRACT.md section 4.
+public enum ExitStatus {
+    public static let success: Int32 = 0
+    public static let usage: Int32 = 64
+    public static let invalidInput: Int32 = 65
+    public static let unavailable: Int32 = 69
+    public static let tryAgainLater: Int32 = 75
+    public static let configuration: Int32 = 78
+}
