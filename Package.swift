@@ -23,7 +23,8 @@ let package = Package(
             dependencies: [
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Mustache", package: "swift-mustache"),
-            ]
+            ],
+            exclude: ["Outbox/LAYOUT.md"]
         ),
         // The only C in the project: typed wrappers over libcurl's variadic API.
         .target(

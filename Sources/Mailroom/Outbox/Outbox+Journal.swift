@@ -1,0 +1,116 @@
+import Foundation
+import Glibc
+
+/// Reading and appending `journal.ndjson`, and the calls that record what happened to a message.
+extension Outbox {
+    /// A journal as read: its complete records, and how many trailing bytes form a torn last line.
+    struct JournalContents {
+        var entries: [JournalEntry]
+        /// Length of the file up to and including the last newline.
+        var completeLength: Int
+        /// Bytes after the last newline: a record cut short by a crash.
+        var tornBytes: Int
+    }
+
+    /// Parses journal bytes; a torn last line is reported, not returned, and unreadable complete lines
+    /// are skipped (they cannot come from this code, which writes whole lines only).
+    static func parseJournal(_ bytes: [UInt8], decoder: JSONDecoder) -> JournalContents {
+        let newline = UInt8(ascii: "\n")
+        let completeLength = (bytes.lastIndex(of: newline) ?? -1) + 1
+        var entries: [JournalEntry] = []
+        var start = 0
+        for index in 0..<completeLength where bytes[index] == newline {
+            if index > start, let entry = try? decoder.decode(JournalEntry.self, from: Data(bytes[start..<index])) {
+                entries.append(entry)
+            }
+            start = index + 1
+        }
+        return JournalContents(entries: entries, completeLength: completeLength, tornBytes: bytes.count - completeLength)
+    }
+
+    /// The journal of the message in `directory`.
+    func readJournal(_ directory: Int32, key: String, decoder: JSONDecoder = OutboxCoding.decoder())
+        throws(OutboxError) -> JournalContents
+    {
+        let location = "\(messagePath(key))/journal.ndjson"
+        guard let bytes = try OutboxIO.readFile(directory, "journal.ndjson", path: location) else {
+            throw OutboxError(code: .corrupt, message: "message \(key) has no journal (\(location))", path: location)
+        }
+        return Self.parseJournal(bytes, decoder: decoder)
+    }
+
+    /// Appends one record with a single `write(2)` on an `O_APPEND` descriptor; fsyncs it when `sync`.
+    func append(_ entry: JournalEntry, to directory: Int32, key: String, sync: Bool) throws(OutboxError) {
+        let location = "\(messagePath(key))/journal.ndjson"
+        let line = try OutboxCoding.line(entry, path: location)
+        let fd = try OutboxIO.openFile(directory, "journal.ndjson", flags: O_WRONLY | O_APPEND, path: location)
+        defer { close(fd) }
+        try OutboxIO.writeAll(fd, line, path: location)
+        if sync { try OutboxIO.fsyncFile(fd, path: location) }
+    }
+
+    /// Runs `body` with the claimed message's directory open, after checking the claim is live.
+    func withClaimed<Result>(_ claim: Claim, _ body: (Int32) throws(OutboxError) -> Result) throws(OutboxError) -> Result {
+        guard claim.isHeld else {
+            throw OutboxError(
+                code: .notClaimed, message: "the claim on \(claim.eventID) was released; claim the message again")
+        }
+        let directory = try OutboxIO.openDirectory(messagesFD, claim.key, path: messagePath(claim.key))
+        defer { close(directory) }
+        return try body(directory)
+    }
+
+    /// Journals `attempt-started` before the message is handed to a server; returns the attempt number.
+    ///
+    /// With `sync: false` (the default) the record is written but flushed lazily, by the next synced
+    /// record or ``sync()``: if the machine (not just the process) crashes before that, recovery may
+    /// not see the attempt and the message stays deliverable, so it might be sent twice. A process
+    /// crash alone loses nothing (the record is in the page cache).
+    @discardableResult
+    public func beginAttempt(_ claim: Claim, sync: Bool = false) throws(OutboxError) -> Int {
+        try withClaimed(claim) { directory throws(OutboxError) in
+            let journal = try readJournal(directory, key: claim.key)
+            let number = journal.entries.filter { $0.kind == .attemptStarted }.count + 1
+            let state = journal.entries.last?.state ?? claim.state
+            let entry = JournalEntry(
+                time: now(), kind: .attemptStarted, state: state, attempt: number, pid: getpid())
+            try append(entry, to: directory, key: claim.key, sync: sync)
+            return number
+        }
+    }
+
+    /// Journals the result of the attempt begun last, and the state it leads to.
+    ///
+    /// `nextAttemptAt` belongs with `.deferred`. Synced by default: a `sent` that is lost would mean a
+    /// second email.
+    public func recordAttempt(
+        _ claim: Claim, result: AttemptRecord, newState: MessageState, nextAttemptAt: Date?, sync: Bool = true
+    ) throws(OutboxError) {
+        try withClaimed(claim) { directory throws(OutboxError) in
+            let journal = try readJournal(directory, key: claim.key)
+            let started = journal.entries.last { $0.kind == .attemptStarted }?.attempt
+            let number = started ?? journal.entries.filter { $0.kind == .attempt }.count + 1
+            let entry = JournalEntry(
+                time: now(), kind: .attempt, state: newState, attempt: number,
+                durationMs: result.durationMilliseconds, reply: result.reply.map(JournalEntry.Reply.init),
+                classification: result.classification, nextAttemptAt: nextAttemptAt,
+                detail: result.detail.isEmpty ? nil : result.detail)
+            try append(entry, to: directory, key: claim.key, sync: sync)
+        }
+    }
+
+    /// Journals a state change outside an attempt, e.g. `held -> queued` before a replay.
+    public func transition(_ claim: Claim, to state: MessageState, reason: String, sync: Bool = true)
+        throws(OutboxError)
+    {
+        try withClaimed(claim) { directory throws(OutboxError) in
+            let entry = JournalEntry(time: now(), kind: .state, state: state, detail: reason)
+            try append(entry, to: directory, key: claim.key, sync: sync)
+        }
+    }
+
+    /// Flushes everything written so far, for callers that journaled with `sync: false`.
+    public func sync() throws(OutboxError) {
+        try OutboxIO.syncFilesystem(rootFD, path: path)
+    }
+}
