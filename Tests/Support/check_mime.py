@@ -9,6 +9,7 @@ For each message prints one JSON object on its own line:
   header_names / part_header_names: field names in order, as parsed
   subject, from, to, reply_to (mailboxes as {display_name, address}), message_id, date,
   content_type, boundary, text, html (decoded, CRLF turned into LF), parts (content types in order)
+When Python raises while reading a message, the object holds only "error" and "wire".
 """
 import json
 import sys
@@ -52,6 +53,7 @@ def defects_of(message):
 def check(raw):
     message = BytesParser(policy=policy.default).parsebytes(raw)
     report = {
+        "error": None,
         "wire": wire_problems(raw),
         "defects": defects_of(message),
         "header_names": list(message.keys()),
@@ -90,7 +92,11 @@ def main(arguments):
         else:
             with open(source, "rb") as handle:
                 raw = handle.read()
-        print(json.dumps(check(raw), ensure_ascii=True))
+        try:
+            report = check(raw)
+        except Exception as error:  # a message Python cannot even read is itself the finding
+            report = {"error": f"{type(error).__name__}: {error}", "wire": wire_problems(raw)}
+        print(json.dumps(report, ensure_ascii=True))
     return 0
 
 

@@ -137,7 +137,12 @@ struct MessageComposerTests {
         let message = try Self.composer(replyTo: replyTo).compose(email, eventID: "evt_01HZX3K9", to: to, date: Self.date)
         let report = try PythonMIMECheck.check(message.bytes)
         #expect(report.wire.isEmpty)
-        #expect(report.defects.isEmpty)
+        #expect(report.error == nil)
+        #expect(report.defects == [])
+        #expect(report.header_names == [
+            "Date", "From", "Reply-To", "To", "Subject", "Message-ID", "MIME-Version", "Content-Type",
+            "Content-Language", "Auto-Submitted",
+        ])
         #expect(report.subject == email.subject)
         #expect(report.from == [.init(display_name: "Example Accounts", address: "accounts@example.com")])
         #expect(report.to == [.init(display_name: to.displayName ?? "", address: "ada@example.com")])

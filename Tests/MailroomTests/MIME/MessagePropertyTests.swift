@@ -80,7 +80,10 @@ struct MessagePropertyTests {
         for (item, report) in zip(sample, reports) {
             let id = item.message.messageID
             #expect(report.wire.isEmpty, "\(id): \(report.wire)")
-            #expect(report.defects.isEmpty, "\(id): \(report.defects)")
+            #expect(report.error == nil, "\(id): \(report.error ?? "")")
+            #expect(report.defects == [], "\(id): \(report.defects ?? [])")
+            #expect(report.header_names == Self.expectedHeaders, "\(id) headers")
+            #expect(report.part_header_names == [["Content-Type", "Content-Transfer-Encoding"], ["Content-Type", "Content-Transfer-Encoding"]])
             #expect(report.subject == item.email.subject, "\(id) subject")
             // Python's address parser departs from RFC 2047 in display names: it collapses runs of
             // spaces inside an encoded word and keeps the space between adjacent encoded words (which

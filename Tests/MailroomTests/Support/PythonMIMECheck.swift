@@ -11,19 +11,21 @@ enum PythonMIMECheck {
 
     /// What check_mime.py prints for one message.
     struct Report: Decodable {
+        /// Set when Python raised while reading the message; then only `wire` is meaningful.
+        var error: String?
         var wire: [String]
-        var defects: [String]
-        var header_names: [String]
+        var defects: [String]?
+        var header_names: [String]?
         var subject: String?
         var from: [ParsedMailbox]?
         var to: [ParsedMailbox]?
         var reply_to: [ParsedMailbox]?
         var message_id: String?
         var date: String?
-        var content_type: String
+        var content_type: String?
         var boundary: String?
-        var parts: [String]
-        var part_header_names: [[String]]
+        var parts: [String]?
+        var part_header_names: [[String]]?
         var text: String?
         var html: String?
     }
