@@ -1,0 +1,53 @@
+/// Checks that keep header values on one logical line, whatever the caller passes.
+///
+/// Events are validated long before they reach the MIME writer, but the writer is the last place that
+/// can stop a header injection (`Subject: x\r\nBcc: victim`), so it checks again: defence in depth.
+enum HeaderText {
+    /// True for characters that must never reach a header value: C0 controls (tab included), DEL,
+    /// C1 controls, and U+2028/U+2029, which some readers treat as line breaks.
+    static func isForbidden(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x00...0x1F, 0x7F...0x9F, 0x2028, 0x2029: return true
+        default: return false
+        }
+    }
+
+    /// Throws ``MessageError/Code/controlCharacter`` when `value` holds a forbidden character.
+    static func requireNoControls(_ value: String, field: String) throws(MessageError) {
+        if let bad = value.unicodeScalars.first(where: isForbidden) {
+            throw MessageError.refusing(
+                .controlCharacter, field: field, value: value,
+                because: "control character U+\(hex4(bad.value)) is not allowed in a header value; "
+                    + "remove line breaks and control characters before composing"
+            )
+        }
+    }
+
+    /// `value` in double quotes with control and separator characters shown as `\u{..}`, so an error
+    /// message never carries a raw line break into a log.
+    static func visible(_ value: String, limit: Int = 120) -> String {
+        var out = "\""
+        var count = 0
+        for scalar in value.unicodeScalars {
+            if count == limit { out += "..."; break }
+            count += 1
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case _ where isForbidden(scalar): out += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+
+    /// True when every byte is printable ASCII (0x20-0x7E).
+    static func isPrintableASCII(_ value: String) -> Bool {
+        value.utf8.allSatisfy { $0 >= 0x20 && $0 <= 0x7E }
+    }
+
+    private static func hex4(_ value: UInt32) -> String {
+        let digits = String(value, radix: 16, uppercase: true)
+        return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
+    }
+}
