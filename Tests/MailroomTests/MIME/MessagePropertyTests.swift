@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Mailroom
+import MailroomTesting
 
 /// Random hostile Unicode in every field: the composer either refuses a header value with a control
 /// character or writes a clean message that an independent parser reads back unchanged.
