@@ -25,7 +25,7 @@ import Testing
         #expect(!attempt.messageFullySent)
     }
 
-    @Test func garbageGreetingIsAProtocolViolation() throws {
+    @Test func garbageGreetingTimesOut() throws {
         let (server, attempts) = try send(#"{"connections": [{"greeting": {"action": "garbage"}}]}"#, replyTimeout: .seconds(1))
         defer { server.stop() }
         let attempt = try #require(attempts.first)

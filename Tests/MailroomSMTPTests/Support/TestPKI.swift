@@ -8,7 +8,7 @@ struct TestPKI: Sendable {
     var serverCert: String
     var serverKey: String
 
-    /// Nil with `problem` set when openssl failed.
+    /// Made on first use; a failure (openssl missing or refusing) fails the TLS tests that need it.
     static let shared: Result<TestPKI, TestServer.StartError> = make()
 
     private static func make() -> Result<TestPKI, TestServer.StartError> {
