@@ -28,9 +28,7 @@ struct TemplateFile: Sendable {
         if let tag = unsupportedTag(in: source) {
             throw TemplateError(
                 code: .unsupportedTag,
-                message: "\(path): the tag \(tag) is not supported in email templates (no partials, parents, "
-                    + "pragmas or delimiter changes; the catalog sets escaping itself and layouts wrap the body "
-                    + "through {{{body}}})",
+                message: "\(path): the tag \(tag) is not supported in email templates",
                 template: template, locale: locale, file: path)
         }
         var text = source
@@ -79,14 +77,43 @@ struct TemplateFile: Sendable {
         return text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
     }
 
-    /// The first `{{>`, `{{<`, `{{=` or `{{%` tag in the source, if any.
+    /// Transforms swift-mustache knows (for text, lists, numbers and the list position); any other
+    /// name would make it render nothing, silently.
+    static let knownTransforms: Set<String> = [
+        "capitalized", "lowercased", "uppercased", "reversed", "empty", "first", "last", "count", "sorted",
+        "index", "even", "odd", "equalzero", "plusone", "minusone",
+    ]
+
+    /// Why the source cannot be accepted, if it cannot: an unsupported tag (`{{>`, `{{<`, `{{=`,
+    /// `{{%`), a dotted name (the variables are flat; a field inside a list section is named alone,
+    /// and a dotted name that misses renders blank unchecked) or an unknown transform.
     static func unsupportedTag(in source: String) -> String? {
         var rest = source[...]
         while let open = rest.range(of: "{{") {
-            let after = rest[open.upperBound...].drop { $0 == " " || $0 == "\t" || $0 == "{" }
-            if let sigil = after.first, "><=%".contains(sigil) {
-                let end = rest[open.lowerBound...].range(of: "}}")?.upperBound ?? rest.endIndex
-                return String(rest[open.lowerBound..<end].prefix(60))
+            let end = rest[open.upperBound...].range(of: "}}")?.upperBound ?? rest.endIndex
+            let tag = String(rest[open.lowerBound..<end].prefix(60))
+            var body = rest[open.upperBound...].drop { $0 == " " || $0 == "\t" }
+            if let sigil = body.first, "><=%".contains(sigil) {
+                return "\(tag) (no partials, parents, pragmas or delimiter changes; the catalog sets escaping "
+                    + "itself and layouts wrap the body through {{{body}}})"
+            }
+            if let sigil = body.first, "#^/&{".contains(sigil) {
+                body = body.dropFirst().drop { $0 == " " || $0 == "\t" }
+            }
+            if body.first != "!" {
+                let name = body.prefix { $0.isLetter || $0.isNumber || "._-?*()".contains($0) }
+                let words = name.split(whereSeparator: { $0 == "(" || $0 == ")" })
+                if let variable = words.last, variable != ".",
+                    variable.dropFirst(variable.hasPrefix(".") ? 1 : 0).contains(".")
+                {
+                    return "\(tag) (dotted names are not supported: the variables are flat, and inside a list "
+                        + "section a field is named alone, e.g. {{category}})"
+                }
+                if name.contains("("), let unknown = words.dropLast(name.hasSuffix("()") ? 0 : 1)
+                    .first(where: { !knownTransforms.contains(String($0)) })
+                {
+                    return "\(tag) (unknown transform \(unknown); known: \(knownTransforms.sorted().joined(separator: ", ")))"
+                }
             }
             rest = rest[open.upperBound...]
         }

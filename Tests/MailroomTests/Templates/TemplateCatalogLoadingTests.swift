@@ -80,7 +80,11 @@ struct TemplateCatalogLoadingTests {
         #expect(error?.code == code)
     }
 
-    @Test(arguments: ["{{> footer}}", "{{<parent}}{{/parent}}", "{{=<% %>=}}", "{{% CONTENT_TYPE: HTML}}"])
+    @Test(arguments: [
+        "{{> footer}}", "{{<parent}}{{/parent}}", "{{=<% %>=}}", "{{% CONTENT_TYPE: HTML}}",
+        "{{retained.category}}", "{{#account.name}}x{{/account.name}}", "{{uppercase(name)}}",
+        "{{#frist(retained)}}x{{/frist(retained)}}",
+    ])
     func unsupportedTagsAreRefused(tag: String) throws {
         let directory = try TemplateFixtures.copyOfShippedTemplates()
         defer { TemplateFixtures.remove(directory) }
@@ -89,6 +93,19 @@ struct TemplateCatalogLoadingTests {
         let error = #expect(throws: TemplateError.self) { try TemplateCatalog(directory: directory) }
         #expect(error?.code == .unsupportedTag)
         #expect(error?.file == "closure-confirmation/text.en.mustache")
+        #expect(error?.message.contains(tag.prefix(8)) == true)
+    }
+
+    @Test func transformsAndLeadingDotNamesAreAllowed() throws {
+        let directory = try TemplateFixtures.copyOfShippedTemplates()
+        defer { TemplateFixtures.remove(directory) }
+        try TemplateFixtures.edit(
+            directory, "retention-notice/text.en.mustache", replacing: "    Why: {{reason}}",
+            with: "    {{uppercased(.category)}}{{#last()}} (last){{/last()}} Why: {{reason}}")
+        let catalog = try TemplateCatalog(directory: directory)
+        let text = try catalog.render(TemplateFixtures.retention()).text
+        #expect(text.contains("INVOICES AND PAYMENT RECORDS Why:"))
+        #expect(text.contains("IDENTITY VERIFICATION RECORDS (last) Why:"))
     }
 
     @Test func syntaxErrorsNameTheFileAndLine() throws {
