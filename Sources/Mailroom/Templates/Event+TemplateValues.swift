@@ -1,0 +1,49 @@
+/// The variables an event offers its templates (documented in `Templates/README.md`).
+///
+/// Keys are snake_case like the event JSON. Every optional field is present as a key, with
+/// `.absent` when the event lacks it, so templates can test it with a section.
+extension Event {
+    func templateValues(in locale: TemplateLocale) -> [String: TemplateValue] {
+        var values: [String: TemplateValue] = [
+            "event_id": .text(id),
+            "account_id": .text(account.id),
+            "email": .text(account.email),
+            "name": optional(account.name),
+            "locale": .text(locale.tag),
+            "occurred_date": .text(locale.date(occurredAt)),
+            "occurred_datetime": .text(locale.dateTime(occurredAt)),
+        ]
+        switch payload {
+        case .closureRequested(let data):
+            values["reference"] = .text(data.reference)
+            values["effective_date"] = .text(locale.date(data.effectiveAt))
+            values["effective_datetime"] = .text(locale.dateTime(data.effectiveAt))
+            values["cancel_url"] = optional(data.cancelURL)
+            values["support_url"] = optional(data.supportURL)
+        case .balanceOutstanding(let data):
+            values["amount"] = .text(locale.money(data.balance))
+            values["amount_value"] = .text(data.balance.amount)
+            values["currency"] = .text(data.balance.currency)
+            values["withdraw_by_date"] = .text(locale.date(data.withdrawBy))
+            values["withdraw_by_datetime"] = .text(locale.dateTime(data.withdrawBy))
+            values["withdraw_url"] = optional(data.withdrawURL)
+        case .closed(let data):
+            values["closed_date"] = .text(locale.date(data.closedAt))
+            values["closed_datetime"] = .text(locale.dateTime(data.closedAt))
+            values["retained"] = .list(
+                data.retained.map { record in
+                    [
+                        "category": .text(record.category),
+                        "reason": .text(record.reason),
+                        "retain_until_date": .text(locale.date(record.retainUntil)),
+                    ]
+                })
+            values["privacy_contact"] = optional(data.privacyContact)
+        }
+        return values
+    }
+
+    private func optional(_ value: String?) -> TemplateValue {
+        value.map(TemplateValue.text) ?? .absent
+    }
+}

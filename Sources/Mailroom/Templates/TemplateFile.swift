@@ -1,0 +1,129 @@
+import Foundation
+import Mustache
+
+/// The three parts of every email, each a file per locale: `subject.en.mustache` and so on.
+enum TemplatePart: String, Sendable, CaseIterable {
+    case subject, text, html
+
+    /// Subject and text are plain text: swift-mustache must not HTML-escape them.
+    var isPlainText: Bool { self != .html }
+}
+
+/// One compiled template file and where it came from, for error messages.
+struct TemplateFile: Sendable {
+    /// Path relative to the templates directory, e.g. `closure-confirmation/text.de.mustache`.
+    let path: String
+    let part: TemplatePart
+    let template: MustacheTemplate
+
+    /// Reads and compiles one file. Called once per file per catalog, never per message.
+    ///
+    /// The catalog, not the author, decides escaping: plain-text parts get the TEXT pragma put in
+    /// front, and any pragma, partial, parent or delimiter change in the file is refused, because
+    /// each would change escaping or let a name go unchecked.
+    static func load(
+        _ url: URL, path: String, part: TemplatePart, template: String?, locale: String?
+    ) throws(TemplateError) -> TemplateFile {
+        let source = try read(url, path: path, template: template, locale: locale)
+        if let tag = unsupportedTag(in: source) {
+            throw TemplateError(
+                code: .unsupportedTag,
+                message: "\(path): the tag \(tag) is not supported in email templates",
+                template: template, locale: locale, file: path)
+        }
+        var text = source
+        if part == .subject {
+            // Template-authored line breaks in a subject are layout, not content: fold them away.
+            text = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+                .joined(separator: " ").trimmingCharacters(in: .whitespaces)
+        }
+        // A standalone pragma line is dropped by the parser, so the author's first line stays first.
+        let pragmaLines = part.isPlainText ? 1 : 0
+        if part.isPlainText { text = "{{% CONTENT_TYPE: TEXT}}\n" + text }
+        do {
+            return TemplateFile(path: path, part: part, template: try MustacheTemplate(string: text))
+        } catch let error as MustacheTemplate.ParserError {
+            let line = max(1, error.context.lineNumber - pragmaLines)
+            throw TemplateError(
+                code: .syntax,
+                message: "\(path):\(line):\(error.context.columnNumber): mustache syntax error \(error.error) in "
+                    + "line \"\(error.context.line)\"",
+                template: template, locale: locale, file: path, underlying: error)
+        } catch {
+            throw TemplateError(
+                code: .syntax, message: "\(path): mustache syntax error \(error)",
+                template: template, locale: locale, file: path, underlying: error)
+        }
+    }
+
+    private static func read(
+        _ url: URL, path: String, template: String?, locale: String?
+    ) throws(TemplateError) -> String {
+        let data: Data
+        do {
+            data = try Data(contentsOf: url)
+        } catch {
+            throw TemplateError(
+                code: .unreadable, message: "\(path): cannot read the template file", template: template,
+                locale: locale, file: path, underlying: error)
+        }
+        guard var text = String(data: data, encoding: .utf8) else {
+            throw TemplateError(
+                code: .unreadable, message: "\(path): the template file is not valid UTF-8; save it as UTF-8",
+                template: template, locale: locale, file: path)
+        }
+        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+        // Files edited on Windows must render the same; the MIME writer makes CRLF itself.
+        return text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+    }
+
+    /// Transforms swift-mustache knows (for text, lists, numbers and the list position); any other
+    /// name would make it render nothing, silently.
+    static let knownTransforms: Set<String> = [
+        "capitalized", "lowercased", "uppercased", "reversed", "empty", "first", "last", "count", "sorted",
+        "index", "even", "odd", "equalzero", "plusone", "minusone",
+    ]
+
+    /// Why the source cannot be accepted, if it cannot: an unsupported tag (`{{>`, `{{<`, `{{=`,
+    /// `{{%`), a dotted name (the variables are flat; a field inside a list section is named alone,
+    /// and a dotted name that misses renders blank unchecked) or an unknown transform.
+    static func unsupportedTag(in source: String) -> String? {
+        var rest = source[...]
+        while let open = rest.range(of: "{{") {
+            let end = rest[open.upperBound...].range(of: "}}")?.upperBound ?? rest.endIndex
+            let tag = String(rest[open.lowerBound..<end].prefix(60))
+            var body = rest[open.upperBound...].drop { $0 == " " || $0 == "\t" }
+            if let sigil = body.first, "><=%".contains(sigil) {
+                return "\(tag) (no partials, parents, pragmas or delimiter changes; the catalog sets escaping "
+                    + "itself and layouts wrap the body through {{{body}}})"
+            }
+            if let sigil = body.first, "#^/&{".contains(sigil) {
+                body = body.dropFirst().drop { $0 == " " || $0 == "\t" }
+            }
+            if body.first != "!" {
+                let name = body.prefix { $0.isLetter || $0.isNumber || "._-?*()".contains($0) }
+                let words = name.split(whereSeparator: { $0 == "(" || $0 == ")" })
+                if let variable = words.last, variable != ".",
+                    variable.dropFirst(variable.hasPrefix(".") ? 1 : 0).contains(".")
+                {
+                    return "\(tag) (dotted names are not supported: the variables are flat, and inside a list "
+                        + "section a field is named alone, e.g. {{category}})"
+                }
+                if name.contains("("), let unknown = words.dropLast(name.hasSuffix("()") ? 0 : 1)
+                    .first(where: { !knownTransforms.contains(String($0)) })
+                {
+                    return "\(tag) (unknown transform \(unknown); known: \(knownTransforms.sorted().joined(separator: ", ")))"
+                }
+            }
+            rest = rest[open.upperBound...]
+        }
+        return nil
+    }
+
+    /// Renders with a fresh miss record and returns the text and the names that went wrong.
+    func render(_ scope: StrictScope) -> (output: String, missing: [String], absentRendered: [String]) {
+        scope.recorder.reset()
+        let output = template.render(scope)
+        return (output, scope.recorder.missing, scope.recorder.absentRendered)
+    }
+}

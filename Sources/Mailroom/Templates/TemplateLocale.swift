@@ -1,0 +1,96 @@
+import Foundation
+
+/// Locale resolution and the number and date formats that go with a resolved locale.
+///
+/// The wording and the formats always follow the same resolved locale: an account with `fr` gets
+/// English text and English formats, never English text with French numbers.
+struct TemplateLocale: Sendable, Equatable {
+    /// The locale every template must provide and every unsupported tag falls back to.
+    static let fallback = "en"
+
+    /// The resolved tag as used in file names, lower case: `en`, `de`, `de-at`.
+    let tag: String
+
+    /// The tags to try for an account's BCP 47 locale, most specific first, without the fallback.
+    ///
+    /// `de-DE` gives `de-de`, `de`; `zh-Hant-TW` gives `zh-hant-tw`, `zh-hant`, `zh`. Underscores
+    /// (`de_DE`, a POSIX habit) are read as hyphens.
+    static func candidates(for accountLocale: String?) -> [String] {
+        guard let accountLocale else { return [] }
+        let normalized = accountLocale.trimmingCharacters(in: .whitespaces)
+            .replacingOccurrences(of: "_", with: "-").lowercased()
+        var subtags = normalized.split(separator: "-", omittingEmptySubsequences: false).map(String.init)
+        guard subtags.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCIIAlphanumeric) }) else { return [] }
+        var result: [String] = []
+        while !subtags.isEmpty {
+            result.append(subtags.joined(separator: "-"))
+            subtags.removeLast()
+        }
+        return result
+    }
+
+    /// Picks the first candidate the template has, else ``fallback``.
+    static func resolve(_ accountLocale: String?, available: Set<String>) -> TemplateLocale {
+        let tag = candidates(for: accountLocale).first(where: available.contains) ?? fallback
+        return TemplateLocale(tag: tag)
+    }
+
+    private var language: String {
+        String(tag.prefix { $0 != "-" })
+    }
+
+    /// English uses British conventions: `12 December 2026` reads the same everywhere, and the
+    /// currency symbols are unambiguous (`US$` rather than `$`). Other tags are used as they are.
+    var foundationLocale: Locale {
+        Locale(identifier: tag == "en" ? "en_GB" : tag)
+    }
+
+    private static let utc = TimeZone(identifier: "UTC") ?? TimeZone(secondsFromGMT: 0) ?? .current
+
+    private static var calendar: Calendar {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = utc
+        return calendar
+    }
+
+    /// `12 December 2026`, `12. Dezember 2026`; always in UTC, like the timestamps in the events.
+    func date(_ timestamp: Timestamp) -> String {
+        let style = Date.FormatStyle(
+            date: .omitted, time: .omitted, locale: foundationLocale,
+            calendar: Self.calendar, timeZone: Self.utc
+        ).day(.defaultDigits).month(.wide).year(.defaultDigits)
+        return timestamp.date.formatted(style)
+    }
+
+    /// `12 December 2026 at 09:15 UTC`, `12. Dezember 2026 um 09:15 Uhr UTC`.
+    ///
+    /// A date-only timestamp (a whole day) renders as its date alone.
+    func dateTime(_ timestamp: Timestamp) -> String {
+        guard !timestamp.dateOnly else { return date(timestamp) }
+        let clock = Date.VerbatimFormatStyle(
+            format: "\(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased)):\(minute: .twoDigits)",
+            timeZone: Self.utc, calendar: Self.calendar
+        )
+        let time = timestamp.date.formatted(clock)
+        switch language {
+        case "en": return "\(date(timestamp)) at \(time) UTC"
+        case "de": return "\(date(timestamp)) um \(time) Uhr UTC"
+        default: return "\(date(timestamp)), \(time) UTC"
+        }
+    }
+
+    /// `€1,250.75`, `1.250,75 €` (with U+00A0 NO-BREAK SPACE before the sign, as Foundation
+    /// writes it, so the amount and its currency never wrap apart).
+    ///
+    /// Formats the `Decimal`, not a `Double`: NumberFormatter on Linux goes through `Double` and
+    /// rounds large amounts.
+    func money(_ money: Money) -> String {
+        money.value.formatted(.currency(code: money.currency).locale(foundationLocale))
+    }
+}
+
+extension Character {
+    fileprivate var isASCIIAlphanumeric: Bool {
+        isASCII && (isLetter || isNumber)
+    }
+}
