@@ -100,3 +100,18 @@ public struct EventDecoder: Sendable {
         return Account(id: id, email: email, name: name?.isEmpty == true ? nil : name, locale: locale)
     }
 }
+
+extension EventDecoder {
+    /// Decodes a line from ``EventStreamReader``; an overlong line, which the reader skipped
+    /// without keeping its bytes, becomes a validation error for that line number.
+    public func decode(_ line: EventStreamReader.Line, source: String? = nil) throws(EventValidationError) -> Event {
+        switch line {
+        case .line(let number, let bytes):
+            return try decode(bytes, lineNumber: number, source: source)
+        case .overlong(let number, let length):
+            throw EventValidationError(line: number, source: source, problems: [
+                .init(path: "$", message: "the line is \(length) bytes long, over the size limit for one event; it was skipped unread"),
+            ])
+        }
+    }
+}

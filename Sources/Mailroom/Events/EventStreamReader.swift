@@ -29,6 +29,7 @@ public struct EventStreamReader: Sendable {
         /// A line over the limit; `length` is its size in bytes, without the line terminator.
         case overlong(number: Int, length: Int)
 
+        /// The 1-based line number, for error messages.
         public var number: Int {
             switch self {
             case .line(let number, _), .overlong(let number, _): number
@@ -94,7 +95,10 @@ public struct EventStreamReader: Sendable {
     /// Scans the buffered bytes for a newline; returns a line if one ends there.
     private mutating func takeLineFromChunk() -> Line? {
         let newline: Int? = chunk.withUnsafeBufferPointer { buffer in
-            buffer[chunkStart..<chunkEnd].firstIndex(of: UInt8(ascii: "\n"))
+            guard let base = buffer.baseAddress,
+                  let found = memchr(base + chunkStart, Int32(UInt8(ascii: "\n")), chunkEnd - chunkStart)
+            else { return nil }
+            return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
         }
         let segmentEnd = newline ?? chunkEnd
         let segment = chunk[chunkStart..<segmentEnd]

@@ -66,6 +66,36 @@ struct EventStreamReaderTests {
         ])
     }
 
+    @Test func decodingTheStreamNamesEachLine() throws {
+        let valid = EventDecoderTests.closed
+        let input = valid + "\n" + String(repeating: "[", count: 40) + "\n\n" + valid.replacingOccurrences(of: "evt_03CLS", with: "evt_04") + "\r\n"
+        let results = try lines(input, maxLineLength: valid.utf8.count + 5).map { line -> Result<Event, EventValidationError> in
+            do throws(EventValidationError) {
+                return .success(try EventDecoder().decode(line, source: "-"))
+            } catch {
+                return .failure(error)
+            }
+        }
+        #expect(results.count == 3)
+        #expect((try? results[0].get())?.id == "evt_03CLS")
+        #expect((try? results[2].get())?.id == "evt_04")
+        guard case .failure(let error) = results[1] else {
+            Issue.record("line 2 accepted")
+            return
+        }
+        #expect(error.line == 2)
+        #expect(error.source == "-")
+        #expect(error.problems.first?.message.contains("nested deeper") == true)
+    }
+
+    @Test func anOverlongLineBecomesAValidationError() {
+        #expect(throws: EventValidationError(line: 4, source: "in.ndjson", problems: [
+            .init(path: "$", message: "the line is 2000000 bytes long, over the size limit for one event; it was skipped unread"),
+        ])) {
+            try EventDecoder().decode(EventStreamReader.Line.overlong(number: 4, length: 2_000_000), source: "in.ndjson")
+        }
+    }
+
     @Test func aLineOfThreeMebibytesIsSkippedWithTheDefaultLimit() throws {
         var input = Array("{\"first\":1}\n".utf8)
         input += [UInt8](repeating: UInt8(ascii: "q"), count: 3 << 20)
@@ -114,12 +144,14 @@ struct EventStreamReaderTests {
         let handle = try FileHandle(forReadingFrom: url)
         defer { try? handle.close() }
         var reader = EventStreamReader(fileHandle: handle)
+        let started = ContinuousClock.now
         var count = 0
         var last: EventStreamReader.Line?
         while let line = try reader.next() {
             count += 1
             last = line
         }
+        print("EventStreamReader: \(count) lines read in \(ContinuousClock.now - started) (debug build)")
         #expect(count == lineCount)
         #expect(last == Self.line(lineCount, "{\"n\":\(lineCount)}"))
     }
