@@ -89,6 +89,7 @@ struct SettingsLoader {
         settings.smtp.username = text("smtp.username")
         settings.smtp.password = text("smtp.password", secret: true).map(Secret.init)
         settings.smtp.caFile = text("smtp.ca_file")
+        settings.smtp.heloName = text("smtp.helo_name")
         if let value = try integer("smtp.connections", in: 1...64) { settings.smtp.connections = value }
         if let value = try duration("smtp.connect_timeout") { settings.smtp.connectTimeout = value }
         if let value = try duration("smtp.reply_timeout") { settings.smtp.replyTimeout = value }

@@ -26,6 +26,8 @@ public struct MailroomSettings: Sendable {
         public var transactionTimeout: Duration = .seconds(600)
         /// Reused connections older than this are not reused (below the relay's idle timeout).
         public var maxConnectionAge: Duration = .seconds(60)
+        /// The name we greet the relay with (EHLO); defaults to the Message-ID domain.
+        public var heloName: String?
 
         public init() {}
     }

@@ -31,6 +31,16 @@ public struct RunSummary: Sendable, Equatable, Codable {
         return parts.joined(separator: ", ")
     }
 
+    /// Adds the delivery outcomes counted by an ``OutboxDeliveryRecorder``.
+    public mutating func addDeliveries(of other: RunSummary) {
+        sent += other.sent
+        held += other.held
+        deferred += other.deferred
+        failed += other.failed
+        uncertain += other.uncertain
+        notAttempted += other.notAttempted
+    }
+
     public mutating func count(_ state: MessageState) {
         switch state {
         case .sent: sent += 1

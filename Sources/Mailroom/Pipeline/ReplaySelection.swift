@@ -1,0 +1,52 @@
+import Foundation
+
+/// Which stored messages `mailroom replay` delivers.
+///
+/// By default: `held` and `queued` ones (a run stopped or crashed before trying them) and the
+/// `deferred` ones whose next attempt is due. Naming `--state deferred` takes every deferred one
+/// (an operator's flush). `sent` and `uncertain` ones only with `force`: each may already have arrived.
+public struct ReplaySelection: Sendable, Equatable {
+    public var states: Set<MessageState>?
+    public var eventIDs: [String] = []
+    /// Only messages stored at or after this time.
+    public var since: Date?
+    public var force = false
+
+    public init(states: Set<MessageState>? = nil, eventIDs: [String] = [], since: Date? = nil, force: Bool = false) {
+        self.states = states
+        self.eventIDs = eventIDs
+        self.since = since
+        self.force = force
+    }
+
+    public static let defaultStates: Set<MessageState> = [.held, .queued, .deferred]
+    /// States that may mean the recipient already has the message.
+    public static let forceOnlyStates: Set<MessageState> = [.sent, .uncertain, .failed]
+
+    /// Nil when the selection is acceptable, else what is wrong, for a usage error.
+    public var problem: String? {
+        if !force, let states, let risky = states.intersection(Self.forceOnlyStates).sorted(by: { $0.rawValue < $1.rawValue }).first {
+            return "--state \(risky.rawValue) needs --force: such a message may already have been delivered"
+        }
+        return nil
+    }
+
+    /// The states a claim may take the message from.
+    public var claimableStates: Set<MessageState> {
+        var allowed = states ?? Self.defaultStates
+        if force && !eventIDs.isEmpty && states == nil { allowed.formUnion(Self.forceOnlyStates) }
+        return allowed
+    }
+
+    /// Whether the record is selected at time `now`.
+    public func includes(_ record: MessageRecord, now: Date) -> Bool {
+        if !eventIDs.isEmpty && !eventIDs.contains(record.eventID) { return false }
+        if let since, record.createdAt < since { return false }
+        guard claimableStates.contains(record.state) else { return false }
+        // Without an explicit state, a deferred message waits for its next attempt time.
+        if states == nil && eventIDs.isEmpty && record.state == .deferred, let next = record.nextAttemptAt, next > now {
+            return false
+        }
+        return true
+    }
+}
