@@ -1,6 +1,10 @@
 import ArgumentParser
 
 @main
-struct MailroomCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "mailroom")
+struct MailroomCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mailroom",
+        abstract: "Turns account-closure events into emails, stores them durably and delivers them over SMTP.",
+        version: "0.1.0",
+        subcommands: [SendCommand.self, PreviewCommand.self, ReplayCommand.self, OutboxCommand.self, TemplatesCommand.self])
 }

@@ -86,9 +86,9 @@ struct Runtime {
     func delivery(_ transport: CurlSMTPTransport, outbox: Outbox, reporter: any RunReporter)
         -> (dispatcher: DeliveryDispatcher, recorder: OutboxDeliveryRecorder)
     {
-        let recorder = OutboxDeliveryRecorder(outbox: outbox, logger: logger) { id, state, explanation in
+        let recorder = OutboxDeliveryRecorder(outbox: outbox, logger: logger, onFinal: { id, state, explanation in
             reporter.finished(eventID: id, state: state, explanation: explanation)
-        }
+        })
         let dispatcher = DeliveryDispatcher(transport: transport, connections: settings.smtp.connections,
                                             policy: settings.retry, observer: recorder, logger: logger)
         dispatcher.start()

@@ -44,7 +44,7 @@ public final class SendPipeline {
         let queue = BlockingQueue<Input>(capacity: 1024)
         let feeder = Thread {
             var reader = reader
-            do {
+            do throws(EventStreamError) {
                 while let line = try reader.next() { queue.put(.line(line)) }
             } catch {
                 queue.put(.failed(error))
