@@ -16,7 +16,8 @@ struct RenderedMessageParsingTests {
         case unsupportedLocale
 
         static let nonASCIIText = "Zoë Ångström-Łukasiewicz  山田 太郎 🙂 שלום e\u{301}"
-        static let htmlSpecialsText = "Ada <script>alert(\"x\")</script> & 'Co' </title>"
+        /// U+0600 makes `؀<` one `Character`: escaping per Character would let `<b>` through.
+        static let htmlSpecialsText = "Ada <script>alert(\"x\")</script> & 'Co' </title> \u{0600}<b>bold</b>"
 
         /// The optional `data` fields of each template, with a value worth showing.
         static let optionalData: [String: [String: String]] = [
@@ -127,7 +128,8 @@ struct RenderedMessageParsingTests {
                 #expect(RenderingFixtures.bytes(of: report.html ?? "", contain: RenderingFixtures.htmlEscaped(name)), "\(label): name escaped in HTML")
             }
             let html = report.html ?? ""
-            #expect(!html.contains("<script"), "\(label): unescaped script tag in the HTML part")
+            #expect(!RenderingFixtures.bytes(of: html, contain: "<script"), "\(label): unescaped script tag in the HTML part")
+            #expect(!RenderingFixtures.bytes(of: html, contain: "<b>bold"), "\(label): unescaped tag after U+0600 in the HTML part")
             #expect(html.components(separatedBy: "</title>").count == 2, "\(label): one </title> only")
         }
     }
