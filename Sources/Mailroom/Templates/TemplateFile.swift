@@ -38,8 +38,14 @@ struct TemplateFile: Sendable {
                 .joined(separator: " ").trimmingCharacters(in: .whitespaces)
         }
         // A standalone pragma line is dropped by the parser, so the author's first line stays first.
-        let pragmaLines = part.isPlainText ? 1 : 0
-        if part.isPlainText { text = "{{% CONTENT_TYPE: TEXT}}\n" + text }
+        // HTML gets our per-scalar escaping rather than swift-mustache's per-Character one.
+        let pragmaLines = 1
+        if part.isPlainText {
+            text = "{{% CONTENT_TYPE: TEXT}}\n" + text
+        } else {
+            _ = ScalarHTMLEscaping.registered
+            text = "{{% CONTENT_TYPE: \(ScalarHTMLEscaping.contentTypeName)}}\n" + text
+        }
         do {
             return TemplateFile(path: path, part: part, template: try MustacheTemplate(string: text))
         } catch let error as MustacheTemplate.ParserError {

@@ -4,15 +4,10 @@ import Testing
 
 /// The composed bytes of a representative message, compared with a file in the source tree.
 ///
-/// Set `MAILROOM_RECORD_GOLDEN=1` to rewrite the file after an intended change, then review the diff.
+/// Set `MAILROOM_RECORD_GOLDEN=1` to rewrite the file after an intended change (see ``GoldenFile``).
 @Suite("Golden MIME message")
 struct GoldenMessageTests {
-    static var goldenURL: URL {
-        URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent()  // MIME
-            .deletingLastPathComponent()  // MailroomTests
-            .appendingPathComponent("Fixtures/golden/mime-basic.eml")
-    }
+    static let goldenName = "mime-basic.eml"
 
     static func compose() throws -> ComposedMessage {
         let composer = MessageComposer(
@@ -47,25 +42,12 @@ struct GoldenMessageTests {
     }
 
     @Test func matchesGoldenFile() throws {
-        let message = try Self.compose()
-        if ProcessInfo.processInfo.environment["MAILROOM_RECORD_GOLDEN"] == "1" {
-            try FileManager.default.createDirectory(
-                at: Self.goldenURL.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(message.bytes).write(to: Self.goldenURL)
-        }
-        let golden = try #require(
-            try? Data(contentsOf: Self.goldenURL),
-            "missing \(Self.goldenURL.path); run with MAILROOM_RECORD_GOLDEN=1 to record it"
-        )
-        #expect(
-            Array(golden) == message.bytes,
-            "composed message differs from \(Self.goldenURL.lastPathComponent); re-record with MAILROOM_RECORD_GOLDEN=1 if intended"
-        )
+        try GoldenFile.verify(try Self.compose().bytes, named: Self.goldenName)
     }
 
     @Test func goldenFileParsesCleanly() throws {
-        let golden = try Data(contentsOf: Self.goldenURL)
-        let report = try PythonMIMECheck.check(Array(golden))
+        let golden = try #require(GoldenFile.contents(Self.goldenName))
+        let report = try PythonMIMECheck.check(golden)
         #expect(report.wire.isEmpty)
         #expect(report.error == nil)
         #expect(report.defects == [])
