@@ -27,6 +27,7 @@ struct LoadTests {
 
         #expect(sent.status == 0, "\(sent)")
         for replay in replays { #expect(replay.status == 0, "\(replay)") }
+        for result in [sent] + replays { #expect(Self.logProblems(result).isEmpty, "\(result)") }
         let bySend = Self.sentCount(sent) ?? -1
         let byReplays = replays.map { Self.sentCount($0) ?? -1 }
         #expect(bySend + byReplays.reduce(0, +) == 300, "send sent \(bySend), replays \(byReplays)")
@@ -49,7 +50,10 @@ struct LoadTests {
         let first = try workspace.start(["replay", "--smtp-url", url])
         let second = try workspace.start(["replay", "--smtp-url", url])
         let results = [await first.wait(), await second.wait()]
-        for result in results { #expect(result.status == 0, "\(result)") }
+        for result in results {
+            #expect(result.status == 0, "\(result)")
+            #expect(Self.logProblems(result).isEmpty, "\(result)")
+        }
         let counts = results.map { Self.sentCount($0) ?? -1 }
         #expect(counts.reduce(0, +) == 300, "replays sent \(counts)")
         try await Self.expectEachCapturedOnce(events, server: server, workspace: workspace)
@@ -91,6 +95,8 @@ struct LoadTests {
             #expect(record.state == "sent", "\(record.eventId) is \(record.state)")
             #expect(counts[record.messageId] == 1, "\(record.eventId) captured \(counts[record.messageId] ?? 0) times")
         }
+        // The recovery that found them said so (and proves logProblems sees warnings).
+        #expect(Self.logProblems(replay).contains { $0.contains("marked uncertain") } == !uncertain.isEmpty, "\(replay)")
         let uncertainCaptured = uncertain.filter { counts[$0.messageId, default: 0] > 0 }.count
         for record in uncertain { #expect(counts[record.messageId, default: 0] <= 1) }
 
@@ -116,6 +122,11 @@ struct LoadTests {
               let range = line.range(of: #"sent \d+"#, options: .regularExpression)
         else { return nil }
         return Int(line[range].dropFirst(5))
+    }
+
+    /// Log lines at warning level or above (swift-log's stream handler: `<time> warning mailroom : ...`).
+    static func logProblems(_ result: CommandResult) -> [String] {
+        result.stderrLines.filter { $0.contains(" warning ") || $0.contains(" error ") || $0.contains(" critical ") }
     }
 
     static func expectEachCapturedOnce(_ events: TestEvents.Generated, server: TestServer, workspace: Workspace) async throws {

@@ -42,6 +42,9 @@ final class RunningCommand: @unchecked Sendable {
 
     init(_ arguments: [String], in directory: URL, input: Input, environment: [String: String]) throws {
         self.arguments = arguments
+        guard FileManager.default.isExecutableFile(atPath: Self.binary) else {
+            throw WorkspaceError(description: "\(Self.binary) is missing: build it with `swift build --build-tests`")
+        }
         let tag = UUID().uuidString.prefix(8)
         stdoutURL = directory.appendingPathComponent(".run-\(tag).out")
         stderrURL = directory.appendingPathComponent(".run-\(tag).err")
