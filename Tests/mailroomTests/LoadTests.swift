@@ -32,7 +32,7 @@ struct LoadTests {
         let byReplays = replays.map { Self.sentCount($0) ?? -1 }
         #expect(bySend + byReplays.reduce(0, +) == 300, "send sent \(bySend), replays \(byReplays)")
         try await Self.expectEachCapturedOnce(events, server: server, workspace: workspace)
-        print("concurrency: send sent \(bySend); \(replays.count) concurrent replays sent \(byReplays.reduce(0, +)) \(byReplays)")
+        print("concurrency: send sent \(bySend); \(replays.count) concurrent replays sent \(byReplays.reduce(0, +)) \(byReplays); " + replays.map { $0.stderrLines.last ?? "" }.joined(separator: " / "))
     }
 
     @Test("two replays at once of 300 held messages: each message captured exactly once")
