@@ -1,6 +1,7 @@
 import Foundation
 import Mailroom
 import MailroomSMTP
+import MailroomTesting
 import Testing
 
 /// Delivery to a real SMTP server (aiosmtpd) on loopback, comparing the bytes it received.

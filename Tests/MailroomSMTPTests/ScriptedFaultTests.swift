@@ -1,6 +1,7 @@
 import Foundation
 import Mailroom
 import MailroomSMTP
+import MailroomTesting
 import Testing
 
 /// Faults produced on demand by the scripted server, and what the transport reports for each.

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Mailroom
 import MailroomSMTP
+import MailroomTesting
 import Testing
 
 /// STARTTLS, implicit TLS and AUTH against aiosmtpd with a CA made for this test run.

@@ -12,7 +12,11 @@ extension Outbox {
     /// with the claim's deinit, or with the process. A message found with an unfinished attempt is
     /// first made `uncertain` (the process that started it is gone), so it is not resent blindly.
     /// Pass `allowing: [.sent, .uncertain, ...]` for a forced replay.
-    public func claim(eventID: String, allowing: Set<MessageState> = Outbox.deliverableStates)
+    ///
+    /// With `wait`, blocks until the lock is free instead of returning nil, then decides by the
+    /// state: for a caller that must not mistake a brief lock (another process's recovery, or a
+    /// claim attempt it then dropped) for another deliverer.
+    public func claim(eventID: String, allowing: Set<MessageState> = Outbox.deliverableStates, wait: Bool = false)
         throws(OutboxError) -> Claim?
     {
         let key = try OutboxKey.make(for: eventID)
@@ -22,7 +26,7 @@ extension Outbox {
         let lock = try OutboxIO.openFile(directory, "lock", flags: O_RDWR | O_CREAT, path: "\(location)/lock")
         var handedOver = false
         defer { if !handedOver { close(lock) } }
-        guard try OutboxIO.lockExclusive(lock, wait: false, path: "\(location)/lock") else { return nil }
+        guard try OutboxIO.lockExclusive(lock, wait: wait, path: "\(location)/lock") else { return nil }
         var journal = try readJournal(directory, key: key)
         if try settleUnfinishedAttempt(journal, in: directory, key: key) {
             journal = try readJournal(directory, key: key)

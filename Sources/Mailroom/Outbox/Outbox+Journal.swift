@@ -100,11 +100,12 @@ extension Outbox {
     }
 
     /// Journals a state change outside an attempt, e.g. `held -> queued` before a replay.
-    public func transition(_ claim: Claim, to state: MessageState, reason: String, sync: Bool = true)
-        throws(OutboxError)
+    /// `nextAttemptAt` belongs with `.deferred`: without it a deferred message has no retry time.
+    public func transition(_ claim: Claim, to state: MessageState, reason: String, nextAttemptAt: Date? = nil,
+                           sync: Bool = true) throws(OutboxError)
     {
         try withClaimed(claim) { directory throws(OutboxError) in
-            let entry = JournalEntry(time: now(), kind: .state, state: state, detail: reason)
+            let entry = JournalEntry(time: now(), kind: .state, state: state, nextAttemptAt: nextAttemptAt, detail: reason)
             try append(entry, to: directory, key: claim.key, sync: sync)
         }
     }

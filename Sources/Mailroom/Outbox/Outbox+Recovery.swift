@@ -22,9 +22,14 @@ extension Outbox {
         return report
     }
 
-    /// Removes the `tmp/` entries of writers that are gone (their directory `flock` is free).
+    /// Removes the `tmp/` entries of writers that are gone: their process (the `<pid>-` of the
+    /// name) is not running and their directory `flock` is free.
+    ///
+    /// The lock alone is not enough: a live writer's directory exists unlocked between its
+    /// `mkdir` and its `flock`, and removing it then makes that writer's whole batch fail.
     private func recoverTemporary(_ report: inout RecoveryReport) throws(OutboxError) {
         for name in try OutboxIO.entries(tmpFD, path: "\(path)/tmp") {
+            if let pid = Self.writerProcess(of: name), Self.isRunning(pid) { continue }
             let location = "\(path)/tmp/\(name)"
             let fd = openat(tmpFD, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
             guard fd >= 0 else {
@@ -40,6 +45,17 @@ extension Outbox {
                 report.quarantined.append(try quarantine(tmpFD, name, location: location))
             }
         }
+    }
+
+    /// The process id a `tmp/` entry is named after (``uniqueName()``: `<pid>-<random>`).
+    static func writerProcess(of name: String) -> pid_t? {
+        guard let dash = name.firstIndex(of: "-"), let pid = pid_t(name[..<dash]), pid > 0 else { return nil }
+        return pid
+    }
+
+    /// Whether a process with this id exists (signal 0 checks without sending anything).
+    static func isRunning(_ pid: pid_t) -> Bool {
+        kill(pid, 0) == 0 || errno == EPERM
     }
 
     private func recoverMessage(_ key: String, decoder: JSONDecoder, report: inout RecoveryReport) throws(OutboxError) {

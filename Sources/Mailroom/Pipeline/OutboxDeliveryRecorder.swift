@@ -71,7 +71,8 @@ public final class OutboxDeliveryRecorder: DeliveryObserver {
                 journal(job) { try self.outbox.recordAttempt(claim, result: record, newState: .deferred, nextAttemptAt: until) }
             } else {
                 journal(job) {
-                    try self.outbox.transition(claim, to: .deferred, reason: "not attempted: relay unreachable")
+                    try self.outbox.transition(claim, to: .deferred, reason: "not attempted: relay unreachable",
+                                               nextAttemptAt: until)
                 }
             }
             finish(job, state: .deferred, explanation: explanation.isEmpty ? "relay unreachable" : explanation)

@@ -164,8 +164,11 @@ public final class SendPipeline {
     private func submit(_ message: NewMessage,
                         to delivery: (dispatcher: DeliveryDispatcher, recorder: OutboxDeliveryRecorder)) {
         do {
-            // Another process (a concurrent replay) may have claimed it first: then it is theirs.
-            guard let claim = try outbox.claim(eventID: message.eventID) else {
+            // Another process (a concurrent replay) may have claimed it first: then it is theirs,
+            // and once their lock is free the state says so. Waiting for the lock (rather than
+            // skipping) matters because a lock may also be held briefly by a process that does not
+            // deliver it (a recovery, a claim it dropped): skipping then left the message queued.
+            guard let claim = try outbox.claim(eventID: message.eventID, wait: true) else {
                 logger.info("message claimed by another process", metadata: ["event": "\(message.eventID)"])
                 return
             }

@@ -17,6 +17,28 @@ import Testing
         #expect(second.state == .queued)
     }
 
+    @Test func waitingClaimDecidesByTheStateTheHolderLeft() async throws {
+        let dir = try TemporaryDirectory()
+        let a = try Outbox(path: dir.outboxPath)
+        let b = try Outbox(path: dir.outboxPath)
+        _ = try a.store([OutboxFixtures.message("evt_1"), OutboxFixtures.message("evt_2")])
+        // A brief holder that delivers nothing: the waiting claim gets the message.
+        let brief = try #require(try a.claim(eventID: "evt_1"))
+        let waiting = Task.detached { try b.claim(eventID: "evt_1", wait: true)?.state }
+        try await Task.sleep(for: .milliseconds(50))  // let it reach the lock (either order must pass)
+        brief.release()
+        #expect(try await waiting.value == .queued)
+        // A holder that delivered it: the waiting claim, once the lock is free, declines.
+        let deliverer = try #require(try a.claim(eventID: "evt_2"))
+        let declined = Task.detached { try b.claim(eventID: "evt_2", wait: true) == nil }
+        try await Task.sleep(for: .milliseconds(50))
+        try a.beginAttempt(deliverer)
+        try a.recordAttempt(deliverer, result: AttemptRecord(duration: .seconds(1), reply: SMTPReply(code: 250, text: "Ok"),
+                                                             classification: "sent"), newState: .sent, nextAttemptAt: nil)
+        deliverer.release()
+        #expect(try await declined.value)
+    }
+
     @Test func claimEndsWhenTheClaimObjectGoesAway() throws {
         let dir = try TemporaryDirectory()
         let outbox = try Outbox(path: dir.outboxPath)

@@ -30,19 +30,23 @@ import Testing
         let dir = try TemporaryDirectory()
         let outbox = try Outbox(path: dir.outboxPath)
         let tmp = "\(dir.outboxPath)/tmp"
-        try FileManager.default.createDirectory(atPath: "\(tmp)/999-dead", withIntermediateDirectories: false)
-        #expect(FileManager.default.createFile(atPath: "\(tmp)/999-dead/message.eml", contents: Data("half".utf8)))
-        try FileManager.default.createDirectory(atPath: "\(tmp)/999-odd/sub", withIntermediateDirectories: true)
-        // A writer that is still alive holds a flock on its tmp directory.
-        try FileManager.default.createDirectory(atPath: "\(tmp)/1-live", withIntermediateDirectories: false)
-        let live = open("\(tmp)/1-live", O_RDONLY | O_DIRECTORY)
+        // 4194305 is above Linux's largest pid_max: no such process can be running.
+        let dead = "4194305"
+        try FileManager.default.createDirectory(atPath: "\(tmp)/\(dead)-dead", withIntermediateDirectories: false)
+        #expect(FileManager.default.createFile(atPath: "\(tmp)/\(dead)-dead/message.eml", contents: Data("half".utf8)))
+        try FileManager.default.createDirectory(atPath: "\(tmp)/\(dead)-odd/sub", withIntermediateDirectories: true)
+        // A writer that still works holds a flock on its tmp directory.
+        try FileManager.default.createDirectory(atPath: "\(tmp)/\(dead)-locked", withIntermediateDirectories: false)
+        let live = open("\(tmp)/\(dead)-locked", O_RDONLY | O_DIRECTORY)
         defer { close(live) }
         #expect(flock(live, LOCK_EX) == 0)
+        // A running writer between its mkdir and its flock: not locked yet, but its process is alive.
+        try FileManager.default.createDirectory(atPath: "\(tmp)/\(getpid())-starting", withIntermediateDirectories: false)
 
         let report = try outbox.recover()
-        #expect(report.removedTemporary == ["999-dead"])
-        #expect(report.quarantined.count == 1 && report.quarantined[0].hasPrefix("999-odd."))
-        #expect(OutboxFixtures.entries(tmp) == ["1-live"])
+        #expect(report.removedTemporary == ["\(dead)-dead"])
+        #expect(report.quarantined.count == 1 && report.quarantined[0].hasPrefix("\(dead)-odd."))
+        #expect(OutboxFixtures.entries(tmp) == ["\(getpid())-starting", "\(dead)-locked"].sorted())
         #expect(OutboxFixtures.entries("\(dir.outboxPath)/quarantine") == report.quarantined)
     }
 

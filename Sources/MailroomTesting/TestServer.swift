@@ -3,25 +3,32 @@ import Foundation
 /// A Python SMTP server from Tests/Support, started for one test and stopped when released.
 ///
 /// The server prints its port on its first stdout line. It also exits when its stdin reaches
-/// EOF, so a crashed test run does not leave servers behind.
-final class TestServer {
-    let port: Int
+/// EOF, so a crashed test run does not leave servers behind. Shared by the SMTP transport tests
+/// and the end-to-end tests of the `mailroom` binary.
+public final class TestServer: @unchecked Sendable {
+    // @unchecked: `stopped` is only touched by `stop()`, which a test calls from one task at a time.
+    public let port: Int
     /// A fresh temporary directory for the server's output and the test's files.
-    let directory: URL
+    public let directory: URL
     private let process: Process
     private let stdinPipe: Pipe
     private var stopped = false
 
-    struct StartError: Error, CustomStringConvertible {
-        var description: String
+    public struct StartError: Error, CustomStringConvertible {
+        public var description: String
+        public init(description: String) { self.description = description }
     }
 
-    static func supportFile(_ name: String) -> String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("Support").appendingPathComponent(name).path
+    /// The package's root directory, found from this file's place in `Sources/MailroomTesting/`.
+    public static let packageRoot: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+
+    /// `Tests/Support/<name>`: the Python helpers the tests run with `/usr/bin/python3`.
+    public static func supportFile(_ name: String) -> String {
+        packageRoot.appendingPathComponent("Tests/Support").appendingPathComponent(name).path
     }
 
-    static func makeTemporaryDirectory() throws -> URL {
+    public static func makeTemporaryDirectory() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("mailroom-smtp-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
@@ -29,7 +36,7 @@ final class TestServer {
 
     /// Starts `/usr/bin/python3 Tests/Support/<script> <arguments>`; `arguments` may use the
     /// directory it is given.
-    init(script: String, arguments: (URL) -> [String]) throws {
+    public init(script: String, arguments: (URL) -> [String]) throws {
         directory = try Self.makeTemporaryDirectory()
         let stdout = Pipe()
         stdinPipe = Pipe()
@@ -57,7 +64,7 @@ final class TestServer {
         self.port = port
     }
 
-    func stop() {
+    public func stop() {
         guard !stopped else { return }
         stopped = true
         try? stdinPipe.fileHandleForWriting.close()
@@ -68,39 +75,39 @@ final class TestServer {
 
     deinit { stop() }
 
-    func file(_ name: String) -> URL { directory.appendingPathComponent(name) }
+    public func file(_ name: String) -> URL { directory.appendingPathComponent(name) }
 }
 
 extension TestServer {
     /// The aiosmtpd capture server; `extra` adds TLS and AUTH options.
-    static func capture(_ extra: [String] = []) throws -> TestServer {
+    public static func capture(_ extra: [String] = []) throws -> TestServer {
         try TestServer(script: "smtp_capture_server.py") { dir in ["--outdir", dir.path] + extra }
     }
 
     /// The scripted fault server following `script` (see scripted_smtp_server.py).
-    static func scripted(_ script: String) throws -> TestServer {
+    public static func scripted(_ script: String) throws -> TestServer {
         try TestServer(script: "scripted_smtp_server.py") { dir in
             ["--script", script, "--log", dir.appendingPathComponent("log.jsonl").path]
         }
     }
 
     /// Capture server: the bytes of message `number` (from 1) as received.
-    func capturedMessage(_ number: Int) throws -> [UInt8] {
+    public func capturedMessage(_ number: Int) throws -> [UInt8] {
         Array(try Data(contentsOf: file("\(number).eml")))
     }
 
     /// Capture server: the envelope record of message `number`.
-    func capturedEnvelope(_ number: Int) throws -> [String: Any] {
+    public func capturedEnvelope(_ number: Int) throws -> [String: Any] {
         try JSONSerialization.jsonObject(with: Data(contentsOf: file("\(number).json"))) as? [String: Any] ?? [:]
     }
 
     /// Capture server: counts of connections, EHLO commands and messages.
-    func stats() throws -> [String: Int] {
+    public func stats() throws -> [String: Int] {
         try JSONSerialization.jsonObject(with: Data(contentsOf: file("stats.json"))) as? [String: Int] ?? [:]
     }
 
     /// Scripted server: every record of its log, in order.
-    func log() throws -> [[String: Any]] {
+    public func log() throws -> [[String: Any]] {
         guard let data = try? Data(contentsOf: file("log.jsonl")) else { return [] }
         return try data.split(separator: UInt8(ascii: "\n")).map {
             try JSONSerialization.jsonObject(with: Data($0)) as? [String: Any] ?? [:]
@@ -108,11 +115,11 @@ extension TestServer {
     }
 
     /// Scripted server: the command lines it received.
-    func receivedLines() throws -> [String] { try log().compactMap { $0["line"] as? String } }
+    public func receivedLines() throws -> [String] { try log().compactMap { $0["line"] as? String } }
 
     /// Waits (up to `limit`) until the scripted server logged `event`; used to order a test after
     /// something the server does on its own, not to measure time.
-    func waitForEvent(_ event: String, limit: Duration = .seconds(10)) throws -> Bool {
+    public func waitForEvent(_ event: String, limit: Duration = .seconds(10)) throws -> Bool {
         let deadline = ContinuousClock.now + limit
         while ContinuousClock.now < deadline {
             if try log().contains(where: { $0["event"] as? String == event }) { return true }

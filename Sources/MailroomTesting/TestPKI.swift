@@ -2,14 +2,14 @@ import Foundation
 
 /// A throw-away CA and a server certificate for 127.0.0.1 (IP SAN), made with the openssl CLI
 /// once per test process, plus a second, unrelated CA for the "wrong CA" test.
-struct TestPKI: Sendable {
-    var caFile: String
-    var otherCAFile: String
-    var serverCert: String
-    var serverKey: String
+public struct TestPKI: Sendable {
+    public var caFile: String
+    public var otherCAFile: String
+    public var serverCert: String
+    public var serverKey: String
 
     /// Made on first use; a failure (openssl missing or refusing) fails the TLS tests that need it.
-    static let shared: Result<TestPKI, TestServer.StartError> = make()
+    public static let shared: Result<TestPKI, TestServer.StartError> = make()
 
     private static func make() -> Result<TestPKI, TestServer.StartError> {
         do {

@@ -1,0 +1,109 @@
+import Foundation
+import MailroomTesting
+
+/// What one run of the `mailroom` binary did.
+struct CommandResult: Sendable, CustomStringConvertible {
+    var arguments: [String]
+    /// The exit status, or the signal number when `signalled`.
+    var status: Int32
+    var signalled: Bool
+    var stdoutBytes: [UInt8]
+    var stderr: String
+
+    var stdout: String { String(decoding: stdoutBytes, as: UTF8.self) }
+    var stdoutLines: [String] { stdout.split(separator: "\n").map(String.init) }
+    var stderrLines: [String] { stderr.split(separator: "\n").map(String.init) }
+
+    var description: String {
+        "mailroom \(arguments.joined(separator: " ")) -> \(signalled ? "signal" : "exit") \(status)\n"
+            + "stdout: \(stdout.prefix(2000))\nstderr: \(stderr.prefix(4000))"
+    }
+}
+
+/// A `mailroom` process started by a test; its output goes to files so that no pipe fills up.
+final class RunningCommand: @unchecked Sendable {
+    // @unchecked: Process and Pipe are thread-safe enough for what is used here (run, kill, wait).
+    let arguments: [String]
+    let process: Process
+    /// The write end of stdin when the test feeds it through a pipe.
+    let stdinPipe: Pipe?
+    private let stdoutURL: URL
+    private let stderrURL: URL
+    private let exit: AsyncStream<Void>
+
+    /// The binary `swift build --build-tests` made for the tests.
+    static let binary = TestServer.packageRoot.appendingPathComponent(".build/debug/mailroom").path
+
+    enum Input {
+        case none
+        case file(String)
+        case pipe
+    }
+
+    init(_ arguments: [String], in directory: URL, input: Input, environment: [String: String]) throws {
+        self.arguments = arguments
+        guard FileManager.default.isExecutableFile(atPath: Self.binary) else {
+            throw WorkspaceError(description: "\(Self.binary) is missing: build it with `swift build --build-tests`")
+        }
+        let tag = UUID().uuidString.prefix(8)
+        stdoutURL = directory.appendingPathComponent(".run-\(tag).out")
+        stderrURL = directory.appendingPathComponent(".run-\(tag).err")
+        for url in [stdoutURL, stderrURL] { _ = FileManager.default.createFile(atPath: url.path, contents: nil) }
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        // Hermetic: nothing from the developer's shell (MAILROOM_*) leaks into a test.
+        var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("MAILROOM_") }
+        env.merge(environment) { $1 }
+        process.environment = env
+        process.standardOutput = try FileHandle(forWritingTo: stdoutURL)
+        process.standardError = try FileHandle(forWritingTo: stderrURL)
+        switch input {
+        case .none:
+            stdinPipe = nil
+            process.standardInput = FileHandle.nullDevice
+        case .file(let path):
+            stdinPipe = nil
+            process.standardInput = FileHandle(forReadingAtPath: path)
+        case .pipe:
+            let pipe = Pipe()
+            stdinPipe = pipe
+            process.standardInput = pipe
+        }
+        let (stream, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        exit = stream
+        process.terminationHandler = { _ in
+            continuation.yield()
+            continuation.finish()
+        }
+        try process.run()
+    }
+
+    var processIdentifier: Int32 { process.processIdentifier }
+
+    /// Sends SIGKILL: the process gets no chance to clean up.
+    func kill() {
+        if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
+    }
+
+    /// Feeds stdin (for `Input.pipe`).
+    func write(_ text: String) throws {
+        try stdinPipe?.fileHandleForWriting.write(contentsOf: Data(text.utf8))
+    }
+
+    func closeInput() throws {
+        try stdinPipe?.fileHandleForWriting.close()
+    }
+
+    /// Waits for the process to end without blocking a thread of the cooperative pool.
+    func wait() async -> CommandResult {
+        for await _ in exit {}
+        process.waitUntilExit()  // already exited: returns at once, makes the status readable
+        let stdout = (try? Data(contentsOf: stdoutURL)).map { Array($0) } ?? []
+        let stderr = (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? ""
+        return CommandResult(arguments: arguments, status: process.terminationStatus,
+                             signalled: process.terminationReason == .uncaughtSignal,
+                             stdoutBytes: stdout, stderr: stderr)
+    }
+}
