@@ -22,10 +22,15 @@ extension Outbox {
         return report
     }
 
-    /// Removes the `tmp/` entries of writers that are gone (their directory `flock` is free).
+    /// Removes the `tmp/` entries of writers that are gone (their directory `flock` is free and
+    /// the process named in the entry, `<pid>-<random>`, is not running).
+    ///
+    /// The `flock` alone is not enough: a writer creates its directory and only then locks it, and
+    /// a recovery running in that gap would delete a live writer's directory under it.
     private func recoverTemporary(_ report: inout RecoveryReport) throws(OutboxError) {
         for name in try OutboxIO.entries(tmpFD, path: "\(path)/tmp") {
             let location = "\(path)/tmp/\(name)"
+            if Self.writerIsRunning(name) { continue }
             let fd = openat(tmpFD, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
             guard fd >= 0 else {
                 // Not a directory (or a symlink): nothing this code writes; move it aside.
@@ -40,6 +45,16 @@ extension Outbox {
                 report.quarantined.append(try quarantine(tmpFD, name, location: location))
             }
         }
+    }
+
+    /// Whether the process that named the `tmp/` entry `<pid>-<random>` is still running. An
+    /// entry of this very process is from an earlier one with the same pid: recovery runs before
+    /// this process writes anything.
+    static func writerIsRunning(_ name: String) -> Bool {
+        guard let dash = name.firstIndex(of: "-"), let pid = pid_t(name[..<dash]), pid > 0, pid != getpid() else {
+            return false
+        }
+        return kill(pid, 0) == 0 || errno == EPERM
     }
 
     private func recoverMessage(_ key: String, decoder: JSONDecoder, report: inout RecoveryReport) throws(OutboxError) {
