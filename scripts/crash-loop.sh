@@ -6,7 +6,7 @@
 # Starts the aiosmtpd capture server (Tests/Support/smtp_capture_server.py) on a free loopback
 # port, generates N valid events (default 2000; --quick: 300) and K times (default 20; --quick: 5)
 # runs `mailroom send` on the next chunk of them (with the previous chunk again) and kills it
-# with SIGKILL at a random moment in its first second,
+# with SIGKILL at a random moment in its first 1.5 seconds (until K runs were killed),
 # then runs `mailroom replay` (itself killed at a random moment every other time or so). Then an
 # unkilled `send` of every event, `replay` and `replay --state deferred`. Finally it counts the
 # messages the server captured per event id (from the Message-ID) and checks:
@@ -107,7 +107,7 @@ EOF
 mr() { "$binary" "$@" --config "$work/mailroom.yaml" --quiet; }
 
 # A random delay in seconds, uniform in [0, max_ms) milliseconds.
-delay() { printf '0.%03d' $(( RANDOM % $1 )); }
+delay() { local ms=$(( RANDOM % $1 )); printf '%d.%03d' $((ms / 1000)) $((ms % 1000)); }
 
 # Runs `mailroom ARGS...` in the background, kills it with SIGKILL after `$1` seconds if it is
 # still running; prints "killed" or its exit code.
@@ -131,13 +131,19 @@ run_and_kill() {
 start=$(date +%s)
 send_kills=0 replay_kills=0 runs=0
 chunk=$(( (events + kills - 1) / kills ))
-for i in $(seq 1 "$kills"); do
+# Until K runs of `send` were killed (a run that finished before its kill does not count), at
+# most 3K runs; past the last chunk the chunks come round again (all duplicates by then).
+i=0
+while [ "$send_kills" -lt "$kills" ] && [ "$i" -lt $((3 * kills)) ]; do
+    i=$((i + 1))
+    j=$(( (i - 1) % kills + 1 ))
     # The previous chunk again (its events come back as duplicates, or are stored now if the
-    # last kill came first) and a new one; kill somewhere inside that work.
-    from=$(( (i - 2) * chunk + 1 )); [ "$from" -ge 1 ] || from=1
-    upto=$(( i * chunk < events ? i * chunk : events ))
+    # last kill came first) and a new one; kill somewhere inside that work (start-up and
+    # recovery included).
+    from=$(( (j - 2) * chunk + 1 )); [ "$from" -ge 1 ] || from=1
+    upto=$(( j * chunk < events ? j * chunk : events ))
     sed -n "${from},${upto}p" "$work/events.ndjson" >"$work/chunk.ndjson"
-    outcome=$(run_and_kill "$(delay 999)" send "$work/chunk.ndjson")
+    outcome=$(run_and_kill "$(delay 1500)" send "$work/chunk.ndjson")
     runs=$((runs + 1))
     [ "$outcome" = killed ] && send_kills=$((send_kills + 1))
     if (( RANDOM % 2 )); then
