@@ -30,9 +30,10 @@ import Testing
         let dir = try TemporaryDirectory()
         let outbox = try Outbox(path: dir.outboxPath)
         let tmp = "\(dir.outboxPath)/tmp"
-        try FileManager.default.createDirectory(atPath: "\(tmp)/999-dead", withIntermediateDirectories: false)
-        #expect(FileManager.default.createFile(atPath: "\(tmp)/999-dead/message.eml", contents: Data("half".utf8)))
-        try FileManager.default.createDirectory(atPath: "\(tmp)/999-odd/sub", withIntermediateDirectories: true)
+        // Pid 4194305 is above Linux's largest pid_max (2^22): a writer that cannot be running.
+        try FileManager.default.createDirectory(atPath: "\(tmp)/4194305-dead", withIntermediateDirectories: false)
+        #expect(FileManager.default.createFile(atPath: "\(tmp)/4194305-dead/message.eml", contents: Data("half".utf8)))
+        try FileManager.default.createDirectory(atPath: "\(tmp)/4194305-odd/sub", withIntermediateDirectories: true)
         // A writer that is still alive holds a flock on its tmp directory.
         try FileManager.default.createDirectory(atPath: "\(tmp)/1-live", withIntermediateDirectories: false)
         let live = open("\(tmp)/1-live", O_RDONLY | O_DIRECTORY)
@@ -40,8 +41,8 @@ import Testing
         #expect(flock(live, LOCK_EX) == 0)
 
         let report = try outbox.recover()
-        #expect(report.removedTemporary == ["999-dead"])
-        #expect(report.quarantined.count == 1 && report.quarantined[0].hasPrefix("999-odd."))
+        #expect(report.removedTemporary == ["4194305-dead"])
+        #expect(report.quarantined.count == 1 && report.quarantined[0].hasPrefix("4194305-odd."))
         #expect(OutboxFixtures.entries(tmp) == ["1-live"])
         #expect(OutboxFixtures.entries("\(dir.outboxPath)/quarantine") == report.quarantined)
     }
