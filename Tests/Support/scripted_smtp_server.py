@@ -11,11 +11,15 @@ A RESPONSE is
   - a string: the reply; "\n" separates the lines of a multi-line reply;
   - a list: the RESPONSE for the 1st, 2nd, ... use of the verb (the last one repeats);
   - an object {"action": A, ...} with A one of
-      "close"    close the connection without replying,
+      "close"    close the connection without replying (an orderly FIN),
+      "reset"    abort the connection without replying (SO_LINGER 0: the client sees a TCP RST),
       "stall"    never reply (keep reading until the client goes away),
       "garbage"  send bytes that are not SMTP, then carry on,
       "delay"    wait "seconds", then send "reply",
       "reply-then-close"  send "reply", then close,
+      "reply-then-not-tls"  send "reply" (e.g. "220 go ahead" to STARTTLS), then answer the
+                 client's TLS ClientHello with bytes that are not TLS and close: a TLS handshake
+                 failure after STARTTLS,
       "421-then-close-when-idle"  send "reply" now; if no command follows within
                  "idle_seconds", send "421 4.4.2 ..." and close (a relay's idle timeout).
 
@@ -26,6 +30,8 @@ import argparse
 import asyncio
 import json
 import os
+import socket
+import struct
 import sys
 import threading
 
@@ -86,6 +92,13 @@ async def handle(script, reader, writer):
         if action == "close":
             script.log({"conn": conn, "event": "closed-by-script"})
             return False
+        if action == "reset":
+            script.log({"conn": conn, "event": "reset-by-script"})
+            sock = writer.get_extra_info("socket")
+            if sock is not None:
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            writer.transport.abort()
+            return False
         if action == "stall":
             script.log({"conn": conn, "event": "stalling"})
             while await reader.read(4096):
@@ -99,6 +112,13 @@ async def handle(script, reader, writer):
             await asyncio.sleep(float(response.get("seconds", 1)))
         await reply(response["reply"])
         if action == "reply-then-close":
+            return False
+        if action == "reply-then-not-tls":
+            hello = await reader.read(4096)
+            script.log({"conn": conn, "event": "tls-client-hello" if hello[:1] == b"\x16" else "not-tls-hello"})
+            writer.write(b"this is not TLS\r\n" * 4)
+            await writer.drain()
+            script.log({"conn": conn, "event": "closed-during-tls"})
             return False
         if action == "421-then-close-when-idle":
             idle = float(response.get("idle_seconds", 0.3))

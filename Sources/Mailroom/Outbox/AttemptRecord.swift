@@ -15,8 +15,23 @@ public struct AttemptRecord: Sendable, Equatable {
     }
 
     /// Takes duration, reply and detail from what the transport observed.
+    ///
+    /// A failed attempt's detail also says what went wrong and how far the conversation got
+    /// (`the connection was lost - Recv failure (libcurl 56) (at end-of-data, after the whole
+    /// message was sent)`): the transport's own text rarely names the stage, and the operator
+    /// deciding about an `uncertain` message needs exactly that.
     public init(_ attempt: DeliveryAttempt, classification: String) {
-        self.init(duration: attempt.duration, reply: attempt.reply, classification: classification, detail: attempt.detail)
+        self.init(duration: attempt.duration, reply: attempt.reply, classification: classification,
+                  detail: Self.detail(for: attempt))
+    }
+
+    static func detail(for attempt: DeliveryAttempt) -> String {
+        guard let failure = attempt.failure else { return attempt.detail }
+        var parts: [String] = []
+        if failure != .rejected { parts.append(DeliveryClassifier.describe(failure)) }
+        if !attempt.detail.isEmpty { parts.append(attempt.detail) }
+        let sent = attempt.messageFullySent ? ", after the whole message was sent" : ""
+        return parts.joined(separator: " - ") + " (at \(attempt.stage.rawValue)\(sent))"
     }
 
     var durationMilliseconds: Int {
