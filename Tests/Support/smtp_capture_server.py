@@ -95,6 +95,7 @@ def watch_stdin():
 async def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--outdir", required=True)
+    parser.add_argument("--port", type=int, default=0, help="listen on this port (default: a free one)")
     parser.add_argument("--tls", choices=["none", "starttls", "implicit"], default="none")
     parser.add_argument("--cert")
     parser.add_argument("--key")
@@ -136,7 +137,7 @@ async def main():
         )
 
     server = await loop.create_server(
-        factory, "127.0.0.1", 0, ssl=context if args.tls == "implicit" else None)
+        factory, "127.0.0.1", args.port, ssl=context if args.tls == "implicit" else None)
     print(server.sockets[0].getsockname()[1], flush=True)
     threading.Thread(target=watch_stdin, daemon=True).start()
     async with server:
