@@ -832,6 +832,8 @@ def main(arguments):
     directory = os.path.join(HERE, "corpus")
     shutil.rmtree(directory, ignore_errors=True)
     os.makedirs(directory)
+    with open(os.path.join(directory, ".gitattributes"), "w") as handle:
+        handle.write("# Hostile inputs hold CR, NUL and invalid UTF-8 on purpose: keep every byte.\n* -text -diff\n")
     manifest = write(build_corpus(), directory)
     print(f"{len(manifest)} cases in {directory}")
     return 0
