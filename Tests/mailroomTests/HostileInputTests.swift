@@ -64,6 +64,7 @@ struct HostileInputTests {
         let all = committed + (try Self.cases(in: generated))
         try? FileManager.default.removeItem(atPath: Self.absoluteTarget)
         let corpusBefore = HostileHarness.tree(Self.corpus)
+        let passwdBefore = try? FileManager.default.attributesOfItem(atPath: "/etc/passwd")[.modificationDate] as? Date
         let before = HostileHarness.tree(harness.root)
 
         let outcome = try harness.send(all.map(\.file), limit: .seconds(900))
@@ -73,6 +74,7 @@ struct HostileInputTests {
         try Self.checkFiles(harness, before: before)
         #expect(HostileHarness.tree(Self.corpus) == corpusBefore, "the corpus directory changed")
         #expect(!FileManager.default.fileExists(atPath: Self.absoluteTarget))
+        #expect(passwdBefore == (try? FileManager.default.attributesOfItem(atPath: "/etc/passwd")[.modificationDate] as? Date))
         try Self.verify(all, harness: harness, stderr: outcome.stderr)
     }
 
