@@ -5,6 +5,7 @@ Usage:
   generate.py                 rewrite Tests/Hostile/corpus/ (committed; deterministic)
   generate.py --runtime DIR   write the big cases (10 MB events, huge lists) into DIR, with
                               DIR/manifest.json; never committed
+  generate.py --summary       print the corpus by category as a Markdown table
   generate.py --million FILE  write a million-line stdin (mostly blank or invalid) to FILE and
                               print {"lines", "valid", "invalid"}; valid event ids are
                               stdin-N for line N, sent to sN@example.com
@@ -96,6 +97,8 @@ def dumps(event):
 class Corpus:
     def __init__(self):
         self.cases = []  # (file name, bytes, expectations)
+        self.category = ""
+        self.categories = []  # the category of each case, for --summary
 
     @property
     def next_number(self):
@@ -107,6 +110,7 @@ class Corpus:
         if isinstance(data, str):
             data = data.encode("utf-8")
         self.cases.append((file_name, data, expectations))
+        self.categories.append(self.category)
 
     # Helpers for the common shapes -----------------------------------------------------------
 
@@ -150,6 +154,7 @@ def rejection_message(kind):
 
 
 def injections_in_every_field(corpus):
+    corpus.category = "CR/LF, NUL and SMTP end-of-data in every field (JSON escapes, \\u000d\\u000a, raw CR)"
     for path, make, keys, kind in FIELDS:
         for label, payload in (("crlf-bcc", CRLF_HEADER), ("u000d-rcpt", UNICODE_CRLF_RCPT),
                                ("end-of-data", END_OF_DATA), ("nul", NUL)):
@@ -167,6 +172,7 @@ def injections_in_every_field(corpus):
 
 def encoded_crlf_in_every_field(corpus):
     """%0d%0a is just text: harmless where text is allowed, refused where a format is required."""
+    corpus.category = "percent-encoded CR/LF (%0d%0a) in every field"
     for path, make, keys, kind in FIELDS:
         event = make(corpus.next_number)
         valid_id = event["id"] if path != "$.id" else None
@@ -187,6 +193,7 @@ def encoded_crlf_in_every_field(corpus):
 
 
 def html_in_every_field(corpus):
+    corpus.category = "HTML and script in every field"
     for path, make, keys, kind in FIELDS:
         event = make(corpus.next_number)
         valid_id = event["id"] if path != "$.id" else None
@@ -206,6 +213,7 @@ def html_in_every_field(corpus):
 
 
 def unicode_separators(corpus):
+    corpus.category = "U+2028 and NEL in every free-text field"
     for path, make, keys, kind in FIELDS:
         if kind not in FREE_TEXT:
             continue
@@ -219,6 +227,7 @@ def unicode_separators(corpus):
 # 2. Header and SMTP look-alikes that contain no line break: must stay data.
 
 def lookalikes(corpus):
+    corpus.category = "header, SMTP, boundary and mustache look-alikes; extra recipient fields"
     names = [
         ("name-bcc-header", "Bcc: evil@example.com"),
         ("name-is-address", "evil@example.com"),
@@ -289,6 +298,7 @@ def lookalikes(corpus):
 # 3. Addresses: SMTP syntax, homoglyphs and IDN.
 
 def addresses(corpus):
+    corpus.category = "addresses: SMTP syntax, homoglyphs, IDN"
     refused = [
         ("email-angle-close-rcpt", "ada@example.com>\r\nRCPT TO:<evil@example.com", "control characters"),
         ("email-angle-brackets", "<ada@example.com>", ""),
@@ -345,6 +355,7 @@ def addresses(corpus):
 # 4. Ids that would be dangerous as file names.
 
 def ids(corpus):
+    corpus.category = "ids: path traversal and file-name tricks"
     refused = [
         ("id-etc-passwd", "../../etc/passwd", "A-Z a-z 0-9"),
         ("id-dot-dot", "..", "dots only"),
@@ -393,6 +404,7 @@ def ids(corpus):
 # 5. Broken JSON and encodings.
 
 def broken_json(corpus):
+    corpus.category = "malformed and truncated JSON, NUL bytes"
     valid = dumps(closure(corpus.next_number))
     for cut in (1, 2, 10, 40, 80, 120, 160, 200, 240, len(valid) - 2, len(valid) - 1):
         corpus.rejected_line(f"truncated-at-{cut}", valid[:cut] + b"\n", "$", "invalid JSON")
@@ -429,6 +441,7 @@ def broken_json(corpus):
 
 
 def invalid_utf8(corpus):
+    corpus.category = "invalid UTF-8, UTF-16, surrogates, BOM"
     cases = [
         ("utf8-ff-in-name", b"\xff"),
         ("utf8-overlong-slash", b"\xc0\xaf"),
@@ -473,6 +486,7 @@ def invalid_utf8(corpus):
 # 6. Lengths at and past every limit.
 
 def lengths(corpus):
+    corpus.category = "lengths at and past every limit"
     limits = [
         ("name", closure, ["account", "name"], "$.account.name", 256, "a"),
         ("account-id", closure, ["account", "id"], "$.account.id", 256, "a"),
@@ -520,6 +534,7 @@ def lengths(corpus):
 # 7. Nesting, duplicate keys, types and values.
 
 def structure(corpus):
+    corpus.category = "nesting, duplicate keys, amounts, types, timestamps, locales, URLs"
     for depth, outcome in ((30, "accepted"), (33, "rejected"), (5000, "rejected")):
         event = closure(corpus.next_number)
         event["x_nested"] = "@@NEST@@"
@@ -674,6 +689,7 @@ def structure(corpus):
 # 8. Several lines in one file: line numbers, line endings, recovery, duplicates.
 
 def multi_line(corpus):
+    corpus.category = "several lines per file: recovery, CRLF, CR only, blank lines, duplicate ids"
     n = corpus.next_number
     first, third = closure(n), closure(n)
     first["id"], third["id"] = f"h{n:03d}a", f"h{n:03d}c"
@@ -821,6 +837,22 @@ def write(corpus, directory, prefix=""):
 
 
 def main(arguments):
+    if arguments[:1] == ["--summary"]:
+        corpus = build_corpus()
+        rows = {}
+        for (file_name, data, expectations), category in zip(corpus.cases, corpus.categories):
+            row = rows.setdefault(category, [0, 0, 0, 0])
+            row[0] += 1
+            for expectation in expectations:
+                index = {"accepted": 1, "rejected": 2}.get(expectation["outcome"], 3)
+                row[index] += 1
+        print("| cases of | files | lines accepted | lines rejected | other (duplicate, either) |")
+        print("|---|---:|---:|---:|---:|")
+        for category, (files, accepted, rejected, other) in rows.items():
+            print(f"| {category} | {files} | {accepted} | {rejected} | {other} |")
+        total = [sum(row[i] for row in rows.values()) for i in range(4)]
+        print(f"| **total** | **{total[0]}** | **{total[1]}** | **{total[2]}** | **{total[3]}** |")
+        return 0
     if arguments[:1] == ["--million"]:
         counts = million_line_stdin(arguments[1])
         print(json.dumps(counts))
