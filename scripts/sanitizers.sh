@@ -6,7 +6,7 @@
 # SANITIZER is address, undefined or thread (default: address undefined thread). Each builds into
 # its own scratch directory (.build-SANITIZER) so the ordinary .build is left alone, then runs the
 # tests with --skip-build; the `mailroom` binary the CLI tests start is instrumented too. Any
-# sanitizer report fails the run (halt_on_error).
+# sanitizer report fails the run.
 #
 # swiftc has no -sanitize=undefined on Linux ("unsupported option"): Swift code traps on overflow,
 # out-of-bounds and bad unwraps by itself in these debug builds. `undefined` therefore instruments
@@ -24,7 +24,9 @@ RUNTIMES="$(ls -d "$RUNTIMES"/*/lib/linux | tail -1)"
 
 export ASAN_OPTIONS="${ASAN_OPTIONS:-halt_on_error=1:detect_leaks=0:detect_stack_use_after_return=0}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}"
-export TSAN_OPTIONS="${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1}"
+# Not halting: TSan on Linux reports every Synchronization.Mutex.withLock body as a race (it
+# cannot see the futex the Mutex locks with), so collect all reports and read them.
+export TSAN_OPTIONS="${TSAN_OPTIONS:-halt_on_error=0:second_deadlock_stack=1}"
 
 status=0
 for sanitizer in "${SANITIZERS[@]}"; do
