@@ -1,0 +1,228 @@
+import Foundation
+
+/// Runs the built `mailroom` binary against the scripted SMTP server, in a fresh temporary
+/// directory, for the hostile-input suite; then reads back everything the run left behind.
+///
+/// Everything is real: the binary, the outbox on disk, an SMTP server on 127.0.0.1 that logs
+/// every command line and message (Tests/Support/scripted_smtp_server.py), and Python's email
+/// package reading each delivered message (Tests/Support/smtp_transcript.py).
+final class HostileHarness {
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// How a `mailroom` run ended.
+    struct Outcome {
+        /// nil when the process was killed for running past its limit.
+        var exitCode: Int32?
+        var killedBySignal: Bool
+        var stderr: String
+    }
+
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    /// The `mailroom` built with these tests: next to the test bundle, else `.build/debug`.
+    static var binary: URL {
+        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+            .appendingPathComponent("mailroom")
+        if FileManager.default.isExecutableFile(atPath: beside.path) { return beside }
+        return repository.appendingPathComponent(".build/debug/mailroom")
+    }
+
+    let root: URL
+    let outbox: URL
+    let serverLog: URL
+    let port: Int
+    private let server: Process
+    private let serverInput: Pipe
+
+    init() throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("mailroom-hostile-\(UUID().uuidString)")
+        outbox = root.appendingPathComponent("outbox")
+        serverLog = root.appendingPathComponent("smtp-log.jsonl")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        let config = """
+        sender:
+          from: "Example Accounts <accounts@example.com>"
+          reply_to: "Example Support <support@example.com>"
+          message_id_domain: mail.example.com
+        smtp:
+          connections: 4
+        """
+        try Data(config.utf8).write(to: root.appendingPathComponent("config.yaml"))
+        _ = FileManager.default.createFile(atPath: serverLog.path, contents: nil)
+        server = Process()
+        serverInput = Pipe()
+        let output = Pipe()
+        server.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        server.arguments = [Self.repository.appendingPathComponent("Tests/Support/scripted_smtp_server.py").path,
+                            "--script", "{}", "--log", serverLog.path]
+        server.standardInput = serverInput
+        server.standardOutput = output
+        server.standardError = FileHandle.nullDevice
+        try server.run()
+        var line = Data()
+        while !line.contains(UInt8(ascii: "\n")) {
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            line.append(chunk)
+        }
+        guard let port = Int(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            server.terminate()
+            throw Failure(description: "the scripted SMTP server did not start")
+        }
+        self.port = port
+    }
+
+    deinit {
+        try? serverInput.fileHandleForWriting.close()
+        if server.isRunning { server.terminate() }
+        server.waitUntilExit()
+        try? FileManager.default.removeItem(at: root)
+    }
+
+    /// `mailroom send ARGUMENTS` with the outbox, templates and SMTP URL of this harness; killed
+    /// (and reported as such) if still running after `limit`: a hang must fail, not block CI.
+    /// With `stdin`, the file is piped in through `cat`, so the binary reads a real pipe in
+    /// whatever pieces the kernel hands over, as from a producer.
+    func send(_ arguments: [String], stdin: URL? = nil, limit: Duration) throws -> Outcome {
+        let seconds = Int(limit.components.seconds)
+        let mailroom = [Self.binary.path, "send", "--config", root.appendingPathComponent("config.yaml").path,
+                        "--outbox", outbox.path,
+                        "--templates", Self.repository.appendingPathComponent("Templates").path,
+                        "--smtp-url", "smtp://127.0.0.1:\(port)", "--quiet"] + arguments
+        let process = Process()
+        process.currentDirectoryURL = root
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        if let stdin {
+            // timeout(1) kills a hung mailroom with SIGKILL: the pipeline then exits 137.
+            process.arguments = ["-c", "cat \"$0\" | timeout -s KILL \(seconds) \"$@\"", stdin.path] + mailroom
+        } else {
+            process.arguments = ["-c", "exec timeout -s KILL \(seconds) \"$@\"", "mailroom"] + mailroom
+        }
+        let stderrURL = root.appendingPathComponent("stderr.txt")
+        _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
+        let stderr = try FileHandle(forWritingTo: stderrURL)
+        defer { try? stderr.close() }
+        process.standardError = stderr
+        process.standardOutput = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        let text = (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? ""
+        let status = process.terminationStatus
+        // 137 = 128 + SIGKILL from timeout(1); 124 would be timeout's own report; 128+n a signal.
+        return Outcome(exitCode: status < 124 ? status : nil, killedBySignal: status >= 124, stderr: text)
+    }
+
+    /// Every path under `directory`, relative to it, symlinks not followed.
+    static func tree(_ directory: URL) -> Set<String> {
+        var paths = Set<String>()
+        guard let walker = FileManager.default.enumerator(atPath: directory.path) else { return paths }
+        while let path = walker.nextObject() as? String { paths.insert(path) }
+        return paths
+    }
+
+    // MARK: What the run left behind
+
+    struct Rejected: Decodable {
+        var source: String
+        var line: Int
+        var event_id: String?
+        var problems: [String]
+    }
+
+    struct Duplicate: Decodable {
+        var source: String
+        var line: Int
+        var event_id: String
+    }
+
+    struct Meta: Decodable {
+        var event_id: String
+        var message_id: String
+    }
+
+    struct Stored {
+        var meta: Meta
+        var state: String
+        var directory: URL
+    }
+
+    func records<Record: Decodable>(_ name: String, as type: Record.Type) throws -> [Record] {
+        guard let data = FileManager.default.contents(atPath: outbox.appendingPathComponent(name).path) else { return [] }
+        return try data.split(separator: UInt8(ascii: "\n")).map { try JSONDecoder().decode(Record.self, from: Data($0)) }
+    }
+
+    /// Every stored message by event id, with the state its journal ends in.
+    func storedMessages() throws -> [String: Stored] {
+        let messages = outbox.appendingPathComponent("messages")
+        var stored: [String: Stored] = [:]
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: messages.path)) ?? [] {
+            let directory = messages.appendingPathComponent(name)
+            let meta = try JSONDecoder().decode(Meta.self, from: Data(contentsOf: directory.appendingPathComponent("meta.json")))
+            let journal = try Data(contentsOf: directory.appendingPathComponent("journal.ndjson"))
+            let last = try Self.lastLine(journal)
+            let state = (try JSONSerialization.jsonObject(with: last) as? [String: Any])?["state"] as? String ?? "?"
+            stored[meta.event_id] = Stored(meta: meta, state: state, directory: directory)
+        }
+        return stored
+    }
+
+    private static func lastLine(_ data: Data) throws -> Data {
+        guard let last = data.split(separator: UInt8(ascii: "\n")).last else { throw Failure(description: "empty journal") }
+        return Data(last)
+    }
+
+    // MARK: What the SMTP server saw
+
+    struct Mailbox: Decodable {
+        var display_name: String?
+        var address: String?
+    }
+
+    /// check_mime.py's report on one delivered message, plus the strict display name.
+    struct Report: Decodable {
+        var error: String?
+        var wire: [String]
+        var defects: [String]?
+        var header_names: [String]?
+        var part_header_names: [[String]]?
+        var subject: String?
+        var to: [Mailbox]?
+        var to_name_rfc2047: String?
+        var message_id: String?
+        var text: String?
+        var html: String?
+    }
+
+    struct Transaction: Decodable {
+        var conn: Int
+        var mail: String
+        var rcpt: [String]
+        var message: Report
+    }
+
+    struct Transcript: Decodable {
+        var transactions: [Transaction]
+        var unexpected: [String]
+        var commands: [String: Int]
+    }
+
+    /// The server's log read by Tests/Support/smtp_transcript.py.
+    func transcript() throws -> Transcript {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        process.arguments = [Self.repository.appendingPathComponent("Tests/Support/smtp_transcript.py").path, serverLog.path]
+        let output = root.appendingPathComponent("transcript.json")
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: output)
+        process.standardOutput = handle
+        try process.run()
+        process.waitUntilExit()
+        try handle.close()
+        guard process.terminationStatus == 0 else { throw Failure(description: "smtp_transcript.py failed") }
+        return try JSONDecoder().decode(Transcript.self, from: Data(contentsOf: output))
+    }
+}
