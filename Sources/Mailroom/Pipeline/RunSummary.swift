@@ -9,6 +9,9 @@ public struct RunSummary: Sendable, Equatable, Codable {
     public var rejected = 0
     /// Stored but not attempted because the run stopped on a configuration error; they stay `queued`.
     public var notAttempted = 0
+    /// Valid events that could not be stored (an I/O error in the outbox): not sent, not in the
+    /// outbox; the producer has to send them again.
+    public var notStored = 0
     /// Set when a configuration error stopped the run.
     public var configurationError: String?
 
@@ -19,7 +22,7 @@ public struct RunSummary: Sendable, Equatable, Codable {
         if configurationError != nil { return ExitStatus.configuration }
         if rejected > 0 { return ExitStatus.invalidInput }
         if failed > 0 { return ExitStatus.unavailable }
-        if deferred > 0 || uncertain > 0 || notAttempted > 0 { return ExitStatus.tryAgainLater }
+        if deferred > 0 || uncertain > 0 || notAttempted > 0 || notStored > 0 { return ExitStatus.tryAgainLater }
         return ExitStatus.success
     }
 
@@ -28,6 +31,7 @@ public struct RunSummary: Sendable, Equatable, Codable {
         var parts = ["sent \(sent)", "held \(held)", "deferred \(deferred)", "failed \(failed)",
                      "uncertain \(uncertain)", "duplicate \(duplicate)", "rejected \(rejected)"]
         if notAttempted > 0 { parts.append("not attempted \(notAttempted)") }
+        if notStored > 0 { parts.append("not stored \(notStored)") }
         return parts.joined(separator: ", ")
     }
 

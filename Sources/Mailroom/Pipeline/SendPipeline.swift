@@ -138,12 +138,14 @@ public final class SendPipeline {
         do {
             results = try outbox.store(pending)
         } catch {
-            // Nothing of this batch is known to be stored: say so for each event, send none.
+            // Nothing of this batch is known to be stored: say so for each event, send none. The
+            // events were valid, so this is not a rejection: the producer must send them again.
+            local.notStored += pending.count
             for message in pending {
-                reject(EventValidationError(eventID: message.eventID, line: message.line, source: message.source,
-                                            problems: [.init(path: "$", message: "cannot be stored in the outbox: \(error)")]),
-                       raw: [])
+                reporter.rejected("event \(message.eventID) (line \(message.line ?? 0) of \(message.source ?? "-")) "
+                                  + "was not stored, send it again: \(error)")
             }
+            logger.error("cannot store a batch in the outbox", metadata: ["events": "\(pending.count)", "error": "\(error)"])
             return
         }
         for (message, result) in zip(pending, results) {

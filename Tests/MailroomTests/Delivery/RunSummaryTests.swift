@@ -17,6 +17,14 @@ import Testing
         #expect(summary.exitCode == 78)
     }
 
+    @Test func eventsThatCouldNotBeStoredAskForATryAgainNotForInvalidInput() {
+        var summary = RunSummary()
+        summary.sent = 5
+        summary.notStored = 2
+        #expect(summary.exitCode == ExitStatus.tryAgainLater)
+        #expect(summary.line.hasSuffix("not stored 2"))
+    }
+
     @Test func durationsParseAndFormat() {
         #expect(DurationText.parse("250ms") == .milliseconds(250))
         #expect(DurationText.parse("30s") == .seconds(30))
