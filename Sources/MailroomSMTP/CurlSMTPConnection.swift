@@ -34,7 +34,19 @@ public final class CurlSMTPConnection: MailConnection {
     }
 
     /// Delivers one message; retries once on a fresh connection when a reused one proves stale.
-    public func send(_ message: ComposedMessage) -> DeliveryAttempt {
+    public func send(_ message: ComposedMessage, beforeData: () -> Void) -> DeliveryAttempt {
+        // The hook only runs inside this call, during curl_easy_perform; it never outlives it.
+        withoutActuallyEscaping(beforeData) { beforeData in
+            var announced = false
+            return send(message) {
+                guard !announced else { return }
+                announced = true
+                beforeData()
+            }
+        }
+    }
+
+    private func send(_ message: ComposedMessage, announcingData beforeData: @escaping () -> Void) -> DeliveryAttempt {
         let clock = ContinuousClock()
         let start = clock.now
         if let refusal = Self.envelopeRefusal(message.envelope) {
@@ -47,12 +59,12 @@ public final class CurlSMTPConnection: MailConnection {
             return DeliveryAttempt(failure: .local(problem), reply: nil, stage: .connect, messageFullySent: false,
                                    detail: problem, duration: clock.now - start)
         }
-        var outcome = transfer(message, on: handle, freshConnection: false)
+        var outcome = transfer(message, on: handle, freshConnection: false, beforeData: beforeData)
         var retried = false
         if outcome.looksLikeStaleConnection {
             logger.info("reused SMTP connection was stale; retrying once on a fresh connection",
                         metadata: ["message-id": "\(message.messageID)", "first-outcome": "\(outcome.summary)"])
-            outcome = transfer(message, on: handle, freshConnection: true)
+            outcome = transfer(message, on: handle, freshConnection: true, beforeData: beforeData)
             retried = true
         }
         var attempt = outcome.attempt
@@ -76,8 +88,9 @@ public final class CurlSMTPConnection: MailConnection {
     }
 
     /// Runs one transaction; per-message options are set anew because libcurl keeps the old ones.
-    private func transfer(_ message: ComposedMessage, on handle: UnsafeMutableRawPointer, freshConnection: Bool) -> CurlTransferOutcome {
-        context.reset(message: message.bytes, implicitTLS: settings.endpoint.security == .implicitTLS)
+    private func transfer(_ message: ComposedMessage, on handle: UnsafeMutableRawPointer, freshConnection: Bool,
+                          beforeData: @escaping () -> Void) -> CurlTransferOutcome {
+        context.reset(message: message.bytes, implicitTLS: settings.endpoint.security == .implicitTLS, beforeData: beforeData)
         defer { context.finish() }
         errorBuffer[0] = 0
         var recipients: UnsafeMutablePointer<curl_slist>?

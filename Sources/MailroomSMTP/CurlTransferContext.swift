@@ -15,6 +15,8 @@ final class CurlTransferContext {
     private(set) var messageExhausted = false
 
     private var message: [UInt8] = []
+    /// Called once, before the first byte of the message is handed to libcurl.
+    private var beforeData: (() -> Void)?
     private var offset = 0
     private var implicitTLS = false
     private var parser = SMTPReplyParser()
@@ -23,8 +25,9 @@ final class CurlTransferContext {
     private var quitSent = false
     private static let transcriptLimit = 200
 
-    func reset(message: [UInt8], implicitTLS: Bool) {
+    func reset(message: [UInt8], implicitTLS: Bool, beforeData: (() -> Void)?) {
         self.message = message
+        self.beforeData = beforeData
         self.offset = 0
         self.implicitTLS = implicitTLS
         messageExhausted = false
@@ -37,10 +40,17 @@ final class CurlTransferContext {
     }
 
     /// Releases the message bytes once the transfer is over.
-    func finish() { message = [] }
+    func finish() {
+        message = []
+        beforeData = nil
+    }
 
     /// Copies the next part of the message into libcurl's buffer; 0 means end of message.
     func read(into buffer: UnsafeMutablePointer<CChar>, capacity: Int) -> Int {
+        if let announce = beforeData {
+            beforeData = nil
+            announce()
+        }
         let count = min(capacity, message.count - offset)
         guard count > 0 else {
             messageExhausted = true

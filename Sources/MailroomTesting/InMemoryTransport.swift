@@ -42,12 +42,13 @@ public final class InMemoryTransport: MailTransport, Sendable {
         return Connection(transport: self, index: index)
     }
 
-    fileprivate func send(_ message: ComposedMessage, connection: Int) -> DeliveryAttempt {
+    fileprivate func send(_ message: ComposedMessage, connection: Int, beforeData: () -> Void) -> DeliveryAttempt {
         let count = state.withLock { state in
             state.attemptsByMessageID[message.messageID, default: 0] += 1
             return state.attemptsByMessageID[message.messageID, default: 0]
         }
         let attempt = respond(message, count)
+        if attempt.stage == .data || attempt.stage == .endOfData || attempt.messageFullySent { beforeData() }
         if attempt.failure == nil {
             state.withLock {
                 $0.deliveries.append(Delivery(envelope: message.envelope, bytes: message.bytes, connection: connection))
@@ -63,7 +64,9 @@ public final class InMemoryTransport: MailTransport, Sendable {
             self.transport = transport
             self.index = index
         }
-        func send(_ message: ComposedMessage) -> DeliveryAttempt { transport.send(message, connection: index) }
+        func send(_ message: ComposedMessage, beforeData: () -> Void) -> DeliveryAttempt {
+            transport.send(message, connection: index, beforeData: beforeData)
+        }
         func close() {}
     }
 }

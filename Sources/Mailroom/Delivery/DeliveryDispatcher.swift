@@ -126,8 +126,13 @@ public final class DeliveryDispatcher: @unchecked Sendable {
                 observer.didFinish(job, attempt: nil, verdict: nil, disposition: disposition)
             case .attempt(var job):
                 job.attemptsThisRun += 1
-                observer.willAttempt(job)
-                let attempt = connection.send(job.message)
+                let started = job
+                var announced = false
+                let attempt = connection.send(job.message) {
+                    announced = true
+                    observer.willAttempt(started)
+                }
+                if !announced { observer.willAttempt(job) }
                 let verdict = DeliveryClassifier.verdict(for: attempt)
                 let disposition = settle(&job, attempt: attempt, verdict: verdict)
                 observer.didFinish(job, attempt: attempt, verdict: verdict, disposition: disposition)

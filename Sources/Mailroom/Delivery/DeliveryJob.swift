@@ -41,7 +41,9 @@ public enum DeliveryDisposition: Sendable, Equatable {
 ///
 /// Called concurrently from several workers: implementations must be thread-safe.
 public protocol DeliveryObserver: Sendable {
-    /// Before the attempt goes on the wire (journal `attempt-started` here).
+    /// Journal `attempt-started` here. Called just before the message's data goes to the server
+    /// (from then on a crash leaves the outcome unknown), or, for an attempt that failed before
+    /// its data, just before ``didFinish(_:attempt:verdict:disposition:)``.
     func willAttempt(_ job: DeliveryJob)
     /// After the attempt; `attempt` is nil for ``DeliveryDisposition/notAttempted(reason:)``.
     func didFinish(_ job: DeliveryJob, attempt: DeliveryAttempt?, verdict: DeliveryVerdict?,

@@ -15,7 +15,19 @@ public protocol MailTransport: Sendable {
 public protocol MailConnection: AnyObject {
     /// Delivers one message and reports what happened; never throws, never retries except the
     /// single fresh-connection retry of a transaction that failed on a stale reused connection.
-    func send(_ message: ComposedMessage) -> DeliveryAttempt
+    ///
+    /// `beforeData` is called at most once, on this thread, just before the first byte of the
+    /// message goes to the server (after `354`): from then on the server may end up with the
+    /// message whatever happens to us, so the caller journals the attempt there. An attempt that
+    /// fails earlier never calls it.
+    func send(_ message: ComposedMessage, beforeData: () -> Void) -> DeliveryAttempt
     /// Says QUIT and closes; the connection may be used again afterwards (it reconnects).
     func close()
+}
+
+extension MailConnection {
+    /// Delivers one message with nothing to do before its data.
+    public func send(_ message: ComposedMessage) -> DeliveryAttempt {
+        send(message, beforeData: {})
+    }
 }
