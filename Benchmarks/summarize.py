@@ -60,7 +60,8 @@ def main():
                            f"{fmt(col(row, n, 'cpu'), 2)} | {fmt(col(row, n, 'rss'), 1)} |")
     for row in ("e2e-1", "wire-1", "e2e-c", "wire-c"):
         if (row, "wire") in runs:
-            out.append(f"| {labels[row]} | {int(wire_n):,} | {fmt(col(row, 'wire', 'rate'))} | "
+            label = labels[row] + (" (beside smtp-source)" if row.startswith("e2e") else "")
+            out.append(f"| {label} | {int(wire_n):,} | {fmt(col(row, 'wire', 'rate'))} | "
                        f"{fmt(col(row, 'wire', 'cpu'), 2)} | {fmt(col(row, 'wire', 'rss'), 1)} |")
     for (row, n) in runs:
         if row == "render":
