@@ -113,7 +113,7 @@ measure() {
 send() {  # send ROW N RUN CONNECTIONS PORT PIN EVENTS
   local row=$1 n=$2 run=$3 c=$4 port=$5 pin=$6 events=$7
   # A fresh outbox per run, deleted only at the end: on this ext4 (no journal) every inode freed
-  # in the last ~30 s is skipped, slowly, by the next inode allocation, so deleting the previous
+  # recently (seconds to minutes) is skipped, slowly, by the next inode allocation, so deleting the previous
   # run's outbox here would slow the next run's file creation (see BENCHMARKS.md).
   local outbox="$work/outbox-$row-$n-$run"
   local prefix=(); [ "$pin" = yes ] && prefix=(taskset -c 1)
