@@ -6,5 +6,6 @@ struct MailroomCommand: AsyncParsableCommand {
         commandName: "mailroom",
         abstract: "Turns account-closure events into emails, stores them durably and delivers them over SMTP.",
         version: "0.1.0",
-        subcommands: [SendCommand.self, PreviewCommand.self, ReplayCommand.self, OutboxCommand.self, TemplatesCommand.self])
+        subcommands: [SendCommand.self, PreviewCommand.self, ReplayCommand.self, OutboxCommand.self, TemplatesCommand.self,
+                      BenchRenderCommand.self])
 }

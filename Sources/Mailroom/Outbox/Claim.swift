@@ -16,12 +16,32 @@ public final class Claim: Sendable {
     public let previousAttempts: Int
     private let descriptor: Mutex<Int32>
 
-    init(eventID: String, key: String, state: MessageState, previousAttempts: Int, descriptor: Int32) {
+    /// What the journal says, kept current by the appends made under this claim.
+    ///
+    /// While the lease is held no one else appends to the message's journal, so this copy is
+    /// exact, and journaling an attempt need not re-read and re-decode the whole journal (which it
+    /// did twice per message; see BENCHMARKS.md).
+    struct JournalTally: Sendable {
+        /// The last record's state.
+        var state: MessageState
+        /// `attempt-started` records.
+        var started: Int
+        /// The number of the last `attempt-started` record, if any.
+        var lastStarted: Int?
+        /// `attempt` (result) records.
+        var finished: Int
+    }
+
+    let tally: Mutex<JournalTally>
+
+    init(eventID: String, key: String, state: MessageState, previousAttempts: Int, descriptor: Int32,
+         tally: JournalTally? = nil) {
         self.eventID = eventID
         self.key = key
         self.state = state
         self.previousAttempts = previousAttempts
         self.descriptor = Mutex(descriptor)
+        self.tally = Mutex(tally ?? JournalTally(state: state, started: previousAttempts, lastStarted: nil, finished: 0))
     }
 
     /// False once released.

@@ -34,7 +34,11 @@ extension Outbox {
         guard let state = journal.entries.last?.state, allowing.contains(state) else { return nil }
         handedOver = true
         let attempts = journal.entries.filter { $0.kind == .attemptStarted }.count
-        return Claim(eventID: eventID, key: key, state: state, previousAttempts: attempts, descriptor: lock)
+        let tally = Claim.JournalTally(
+            state: state, started: attempts,
+            lastStarted: journal.entries.last { $0.kind == .attemptStarted }?.attempt,
+            finished: journal.entries.filter { $0.kind == .attempt }.count)
+        return Claim(eventID: eventID, key: key, state: state, previousAttempts: attempts, descriptor: lock, tally: tally)
     }
 
     /// Opens `messages/<key>`, turning "no such directory" into `notFound`.

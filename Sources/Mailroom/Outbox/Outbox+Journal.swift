@@ -69,12 +69,15 @@ extension Outbox {
     @discardableResult
     public func beginAttempt(_ claim: Claim, sync: Bool = false) throws(OutboxError) -> Int {
         try withClaimed(claim) { directory throws(OutboxError) in
-            let journal = try readJournal(directory, key: claim.key)
-            let number = journal.entries.filter { $0.kind == .attemptStarted }.count + 1
-            let state = journal.entries.last?.state ?? claim.state
+            let tally = claim.tally.withLock { $0 }
+            let number = tally.started + 1
             let entry = JournalEntry(
-                time: now(), kind: .attemptStarted, state: state, attempt: number, pid: getpid())
+                time: now(), kind: .attemptStarted, state: tally.state, attempt: number, pid: getpid())
             try append(entry, to: directory, key: claim.key, sync: sync)
+            claim.tally.withLock {
+                $0.started = number
+                $0.lastStarted = number
+            }
             return number
         }
     }
@@ -87,15 +90,18 @@ extension Outbox {
         _ claim: Claim, result: AttemptRecord, newState: MessageState, nextAttemptAt: Date?, sync: Bool = true
     ) throws(OutboxError) {
         try withClaimed(claim) { directory throws(OutboxError) in
-            let journal = try readJournal(directory, key: claim.key)
-            let started = journal.entries.last { $0.kind == .attemptStarted }?.attempt
-            let number = started ?? journal.entries.filter { $0.kind == .attempt }.count + 1
+            let tally = claim.tally.withLock { $0 }
+            let number = tally.lastStarted ?? tally.finished + 1
             let entry = JournalEntry(
                 time: now(), kind: .attempt, state: newState, attempt: number,
                 durationMs: result.durationMilliseconds, reply: result.reply.map(JournalEntry.Reply.init),
                 classification: result.classification, nextAttemptAt: nextAttemptAt,
                 detail: result.detail.isEmpty ? nil : result.detail)
             try append(entry, to: directory, key: claim.key, sync: sync)
+            claim.tally.withLock {
+                $0.state = newState
+                $0.finished += 1
+            }
         }
     }
 
@@ -107,6 +113,7 @@ extension Outbox {
         try withClaimed(claim) { directory throws(OutboxError) in
             let entry = JournalEntry(time: now(), kind: .state, state: state, nextAttemptAt: nextAttemptAt, detail: reason)
             try append(entry, to: directory, key: claim.key, sync: sync)
+            claim.tally.withLock { $0.state = state }
         }
     }
 

@@ -1,0 +1,177 @@
+#!/usr/bin/env bash
+# Mailroom's benchmark: one command, loopback only, one table on stdout.
+#
+#   Benchmarks/run.sh [--quick] [--sizes "1000 10000 100000"] [--runs 3] [--connections 4]
+#                     [--peer-max 10000] [--wire-count 10000] [--render-count 50000]
+#                     [--slow-count 32] [--slow-delay 1] [--large-runs R] [--keep DIR]
+#
+# Installs what it needs (postfix for smtp-sink/smtp-source, GNU time), builds Mailroom in release
+# mode, generates events (3 types x 2 locales) and measures, each figure R times side by side:
+#   end to end   mailroom send (stdin) -> smtp-sink, outbox durable; C connections, and (for N up to
+#                --peer-max, beside the peer) 1 connection pinned; N above --peer-max runs --large-runs times
+#   peer         Benchmarks/peers/python_peer.py (Jinja2 + EmailMessage + smtplib, fsync per message)
+#   wire limit   smtp-source with Mailroom-sized messages, 1 connection pinned, and C connections
+#   render only  mailroom bench-render (validate + render + MIME in memory), pinned to one CPU
+#   slow relay   smtp-sink -w DELAY (every DATA answered after DELAY s); Mailroom with 1, 4, 16 connections
+# Every smtp-sink announces no PIPELINING (-p), because libcurl does not pipeline.
+# "Pinned" means client and server both run under `taskset -c 1`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo=$(pwd)
+
+sizes="1000 10000 100000"; runs=3; connections=4; peer_max=10000; wire_count=10000
+render_count=50000; slow_count=32; slow_delay=1; keep=""; large_runs=""
+while (($#)); do
+  case "$1" in
+    --quick) sizes="200 1000"; peer_max=1000; wire_count=1000; render_count=5000; slow_count=16; shift ;;
+    --sizes) sizes="$2"; shift 2 ;;
+    --runs) runs="$2"; shift 2 ;;
+    --connections) connections="$2"; shift 2 ;;
+    --peer-max) peer_max="$2"; shift 2 ;;
+    --wire-count) wire_count="$2"; shift 2 ;;
+    --render-count) render_count="$2"; shift 2 ;;
+    --slow-count) slow_count="$2"; shift 2 ;;
+    --slow-delay) slow_delay="$2"; shift 2 ;;
+    --keep) keep="$2"; shift 2 ;;
+    --large-runs) large_runs="$2"; shift 2 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    *) echo "run.sh: unknown option $1 (see --help)" >&2; exit 64 ;;
+  esac
+done
+say() { echo "bench: $*" >&2; }
+
+# --- what it needs ---------------------------------------------------------------------------
+if [ ! -x /usr/sbin/smtp-sink ] || [ ! -x /usr/bin/time ]; then
+  say "installing postfix (for smtp-sink, smtp-source) and time"
+  export DEBIAN_FRONTEND=noninteractive
+  echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
+  apt-get update -qq
+  apt-get install -y -qq postfix time >/dev/null
+fi
+# The package may start a mail system; nothing but our own sinks may listen.
+if command -v postfix >/dev/null && postfix status >/dev/null 2>&1; then postfix stop >/dev/null 2>&1 || true; fi
+command -v systemctl >/dev/null && systemctl disable --now postfix >/dev/null 2>&1 || true
+python=python3
+if ! "$python" -c 'import jinja2' 2>/dev/null; then
+  if /usr/bin/python3 -c 'import jinja2' 2>/dev/null; then python=/usr/bin/python3
+  else
+    say "installing python3-jinja2"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-jinja2 >/dev/null
+    python=/usr/bin/python3
+  fi
+fi
+if ! command -v swift >/dev/null 2>&1; then
+  for d in /opt/swift/usr/bin /opt/swift/bin; do [ -x "$d/swift" ] && export PATH="$d:$PATH"; done
+fi
+say "building mailroom (release)"
+swift build -c release --product mailroom >&2
+mailroom="$repo/.build/release/mailroom"
+
+# --- scratch space and servers, all removed by the trap ----------------------------------------
+work=$(mktemp -d /tmp/mailroom-bench.XXXXXX)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  if [ -n "$keep" ]; then mkdir -p "$keep"; cp "$work"/*.tsv "$work"/*.log "$keep"/ 2>/dev/null || true; fi
+  say "removing $work"
+  rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+user_opt=(); [ "$(id -u)" = 0 ] && user_opt=(-u nobody)
+free_port() { "$python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# start_sink NAME PIN(yes|no) [extra smtp-sink options]: sets port_NAME.
+start_sink() {
+  local name=$1 pin=$2; shift 2
+  local port; port=$(free_port)
+  local prefix=(); [ "$pin" = yes ] && prefix=(taskset -c 1)
+  "${prefix[@]}" /usr/sbin/smtp-sink "${user_opt[@]}" -p "$@" "127.0.0.1:$port" 256 >"$work/sink-$name.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
+  printf -v "port_$name" '%s' "$port"
+}
+start_sink pinned yes
+start_sink free no
+start_sink slow no -w "$slow_delay"
+
+config() {  # config FILE CONNECTIONS
+  sed -e "s/^  connections: .*/  connections: $2/" "$repo/config/mailroom.yaml" >"$1"
+}
+for c in 1 4 16 "$connections"; do config "$work/c$c.yaml" "$c"; done
+
+results="$work/results.tsv"
+: >"$results"
+# measure ROW N RUN [pin] -- command...: appends "row N run elapsed user sys rss_kb" to results.
+measure() {
+  local row=$1 n=$2 run=$3; shift 3
+  local out="$work/time.out"
+  if ! /usr/bin/time -f '%e %U %S %M' -o "$out" "$@" >>"$work/commands.log" 2>&1; then
+    say "FAILED: $row (n=$n run=$run): $*"; tail -5 "$work/commands.log" >&2; exit 1
+  fi
+  printf '%s\t%s\t%s\t%s\n' "$row" "$n" "$run" "$(tr ' ' '\t' <"$out")" >>"$results"
+}
+send() {  # send ROW N RUN CONNECTIONS PORT PIN EVENTS
+  local row=$1 n=$2 run=$3 c=$4 port=$5 pin=$6 events=$7
+  # A fresh outbox per run, deleted only at the end: on this ext4 (no journal) every inode freed
+  # recently (seconds to minutes) is skipped, slowly, by the next inode allocation, so deleting the previous
+  # run's outbox here would slow the next run's file creation (see BENCHMARKS.md).
+  local outbox="$work/outbox-$row-$n-$run"
+  local prefix=(); [ "$pin" = yes ] && prefix=(taskset -c 1)
+  measure "$row" "$n" "$run" "${prefix[@]}" sh -c 'exec "$@" <"$0"' "$events" "$mailroom" send \
+    --config "$work/c$c.yaml" --templates "$repo/Templates" --outbox "$outbox" \
+    --smtp-url "smtp://127.0.0.1:$port" -
+}
+
+say "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "load_before	$(cut -d' ' -f1-3 /proc/loadavg)" >"$work/meta.tsv"
+
+# --- end to end, peer and wire limit, side by side per run ----------------------------------------
+"$python" Benchmarks/gen_events.py 6 sample >"$work/sample.ndjson"
+for n in $sizes; do
+  "$python" Benchmarks/gen_events.py "$n" "bench$n" >"$work/events-$n.ndjson"
+done
+# A representative Mailroom message for smtp-source: stored by a held run, LF line ends for -F.
+"$mailroom" send --config "$work/c1.yaml" --templates "$repo/Templates" --outbox "$work/sample-outbox" \
+  --quiet "$work/sample.ndjson" 2>>"$work/commands.log" || true
+msg=$(ls "$work"/sample-outbox/messages/*/message.eml | head -1)
+tr -d '\r' <"$msg" >"$work/message.txt"
+echo "message_bytes	$(wc -c <"$msg")" >>"$work/meta.tsv"
+echo "wire_count	$wire_count" >>"$work/meta.tsv"
+"$python" Benchmarks/gen_events.py "$wire_count" "wire" >"$work/events-wire.ndjson"
+
+for run in $(seq "$runs"); do
+  for n in $sizes; do
+    if [ "$n" -gt "$peer_max" ] && [ "$run" -gt "${large_runs:-$runs}" ]; then continue; fi
+    say "run $run/$runs: end to end n=$n"
+    send "e2e-c" "$n" "$run" "$connections" "$port_free" no "$work/events-$n.ndjson"
+    if [ "$n" -le "$peer_max" ]; then
+      send "e2e-1" "$n" "$run" 1 "$port_pinned" yes "$work/events-$n.ndjson"
+      measure "peer" "$n" "$run" taskset -c 1 "$python" Benchmarks/peers/python_peer.py \
+        "$work/events-$n.ndjson" "$work/peer-out-$n-$run" 127.0.0.1 "$port_pinned"
+    fi
+  done
+  say "run $run/$runs: wire limit n=$wire_count"
+  send "e2e-1" "wire" "$run" 1 "$port_pinned" yes "$work/events-wire.ndjson"
+  measure "wire-1" "wire" "$run" taskset -c 1 /usr/sbin/smtp-source -d -s 1 -m "$wire_count" \
+    -F "$work/message.txt" "127.0.0.1:$port_pinned"
+  send "e2e-c" "wire" "$run" "$connections" "$port_free" no "$work/events-wire.ndjson"
+  measure "wire-c" "wire" "$run" /usr/sbin/smtp-source -d -s "$connections" -m "$wire_count" \
+    -F "$work/message.txt" "127.0.0.1:$port_free"
+  say "run $run/$runs: render only"
+  taskset -c 1 "$mailroom" bench-render --config "$work/c1.yaml" --templates "$repo/Templates" \
+    --count "$render_count" "$work/events-wire.ndjson" >"$work/render.out" 2>>"$work/commands.log"
+  rate=$(sed -n 's/.* \([0-9][0-9]*\) msgs\/s$/\1/p' "$work/render.out")
+  printf 'render\t%s\t%s\t%s\n' "$render_count" "$run" "$rate" >>"$results"
+done
+
+"$python" Benchmarks/gen_events.py "$slow_count" "slow" >"$work/events-slow.ndjson"
+for run in $(seq "$runs"); do
+  for c in 1 4 16; do
+    say "run $run/$runs: slow relay, $c connection(s)"
+    send "slow-$c" "$slow_count" "$run" "$c" "$port_slow" no "$work/events-slow.ndjson"
+  done
+done
+
+echo "load_after	$(cut -d' ' -f1-3 /proc/loadavg)" >>"$work/meta.tsv"
+cp "$work/meta.tsv" "$work/meta.log"
+"$python" Benchmarks/summarize.py "$results" "$work/meta.tsv" "$connections" "$slow_delay"
