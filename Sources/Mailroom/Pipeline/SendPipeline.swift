@@ -33,21 +33,34 @@ public final class SendPipeline {
         self.batchSize = max(1, batchSize)
     }
 
-    private enum Input: Sendable {
-        case line(EventStreamReader.Line)
-        case failed(EventStreamError)
+    /// One input line after the input thread's work: a message ready to store, or why not.
+    private enum Prepared: Sendable {
+        case message(NewMessage)
+        case rejected(EventValidationError, raw: [UInt8])
+        case readFailed(EventStreamError)
     }
 
     /// Reads every event from `reader` until end of input (or until the run is stopped by a
     /// configuration error). `source` names the input in messages and in the outbox.
+    ///
+    /// Two stages on two threads: the input thread reads, validates, renders and composes; this
+    /// thread stores batches and hands them on. Order is kept, so a duplicate within the input is
+    /// always the later line.
     public func consume(_ reader: EventStreamReader, source: String) {
-        let queue = BlockingQueue<Input>(capacity: 1024)
+        let queue = BlockingQueue<Prepared>(capacity: 256)
+        let decoder = decoder
+        let factory = factory
+        let now = now
+        let initialState: MessageState = delivery == nil ? .held : .queued
         let feeder = Thread {
             var reader = reader
             do throws(EventStreamError) {
-                while let line = try reader.next() { queue.put(.line(line)) }
+                while let line = try reader.next() {
+                    queue.put(Self.prepare(line, source: source, decoder: decoder, factory: factory,
+                                           date: now(), initialState: initialState))
+                }
             } catch {
-                queue.put(.failed(error))
+                queue.put(.readFailed(error))
             }
             queue.close()
         }
@@ -61,19 +74,46 @@ public final class SendPipeline {
             case .closed:
                 commit()
                 return
-            case .item(.failed(let error)):
+            case .item(.readFailed(let error)):
                 commit()
                 reporter.rejected("cannot read \(source): \(error)")
                 local.rejected += 1
-            case .item(.line(let line)):
-                if stopped { continue }  // drain the feeder so it can finish
-                handle(line, source: source)
+            case .item(.rejected(let error, let raw)):
+                if !stopped { reject(error, raw: raw) }
+            case .item(.message(let message)):
+                if stopped { continue }  // drain the input thread so it can finish
+                batch.append(message)
                 if batch.count >= batchSize { commit() }
                 if delivery?.dispatcher.isStopped == true {
                     commit()
                     stopped = true
                 }
             }
+        }
+    }
+
+    /// Validates, renders and composes one line (on the input thread).
+    private static func prepare(_ line: EventStreamReader.Line, source: String, decoder: EventDecoder,
+                                factory: MessageFactory, date: Date, initialState: MessageState) -> Prepared {
+        let number = line.number
+        var bytes: [UInt8] = []
+        if case .line(_, let content) = line { bytes = content }
+        let event: Event
+        do {
+            event = try decoder.decode(line, source: source)
+        } catch {
+            return .rejected(error, raw: bytes)
+        }
+        do {
+            let made = try factory.make(event, date: date)
+            return .message(NewMessage(
+                eventID: event.id, eventType: event.type.rawValue, template: made.email.templateName,
+                locale: made.email.locale, sourceEvent: bytes, composed: made.message,
+                initialState: initialState, source: source, line: number))
+        } catch {
+            return .rejected(EventValidationError(eventID: event.id, line: number, source: source, problems: [
+                .init(path: "$", message: "cannot be rendered: \(error)"),
+            ]), raw: bytes)
         }
     }
 
@@ -88,34 +128,6 @@ public final class SendPipeline {
         }
         do { try outbox.sync() } catch { logger.error("cannot sync the outbox", metadata: ["error": "\(error)"]) }
         return summary
-    }
-
-    private func handle(_ line: EventStreamReader.Line, source: String) {
-        switch line {
-        case .overlong(let number, let length):
-            reject(EventValidationError(line: number, source: source, problems: [
-                .init(path: "$", message: "the line is \(length) bytes long; an event may be at most \(EventStreamReader.defaultMaxLineLength) bytes"),
-            ]), raw: [])
-        case .line(let number, let bytes):
-            let event: Event
-            do {
-                event = try decoder.decode(bytes, lineNumber: number, source: source)
-            } catch {
-                reject(error, raw: bytes)
-                return
-            }
-            do {
-                let made = try factory.make(event, date: now())
-                batch.append(NewMessage(
-                    eventID: event.id, eventType: event.type.rawValue, template: made.email.templateName,
-                    locale: made.email.locale, sourceEvent: bytes, composed: made.message,
-                    initialState: delivery == nil ? .held : .queued, source: source, line: number))
-            } catch {
-                reject(EventValidationError(eventID: event.id, line: number, source: source, problems: [
-                    .init(path: "$", message: "cannot be rendered: \(error)"),
-                ]), raw: bytes)
-            }
-        }
     }
 
     private func reject(_ error: EventValidationError, raw: [UInt8]) {
