@@ -29,11 +29,10 @@ Every line received is appended to the log as JSON {"conn": N, "line": "..."}; m
 import argparse
 import asyncio
 import json
-import os
 import socket
 import struct
-import sys
-import threading
+
+from loopback_serving import serve_until_stdin_closes
 
 DEFAULTS = {
     "greeting": "220 scripted.test ESMTP ready",
@@ -173,14 +172,6 @@ async def handle(script, reader, writer):
         writer.close()
 
 
-def watch_stdin():
-    try:
-        while sys.stdin.buffer.read(4096):
-            pass
-    finally:
-        os._exit(0)
-
-
 async def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--script", required=True, help="the script as a JSON string")
@@ -188,10 +179,7 @@ async def main():
     args = parser.parse_args()
     script = Script(json.loads(args.script), args.log)
     server = await asyncio.start_server(lambda r, w: handle(script, r, w), "127.0.0.1", 0)
-    print(server.sockets[0].getsockname()[1], flush=True)
-    threading.Thread(target=watch_stdin, daemon=True).start()
-    async with server:
-        await server.serve_forever()
+    await serve_until_stdin_closes(server)
 
 
 if __name__ == "__main__":

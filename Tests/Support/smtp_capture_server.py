@@ -13,10 +13,9 @@ import asyncio
 import json
 import os
 import ssl
-import sys
-import threading
 
 from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
+from loopback_serving import serve_until_stdin_closes
 
 STATE = {"connections": 0, "ehlo": 0, "messages": 0}
 
@@ -84,14 +83,6 @@ def make_authenticator(username, password):
     return authenticator
 
 
-def watch_stdin():
-    try:
-        while sys.stdin.buffer.read(4096):
-            pass
-    finally:
-        os._exit(0)
-
-
 async def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--outdir", required=True)
@@ -138,10 +129,7 @@ async def main():
 
     server = await loop.create_server(
         factory, "127.0.0.1", args.port, ssl=context if args.tls == "implicit" else None)
-    print(server.sockets[0].getsockname()[1], flush=True)
-    threading.Thread(target=watch_stdin, daemon=True).start()
-    async with server:
-        await server.serve_forever()
+    await serve_until_stdin_closes(server)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
 import Foundation
+import MailroomTesting
 
 /// Runs the built `mailroom` binary against the scripted SMTP server, in a fresh temporary
 /// directory, for the hostile-input suite; then reads back everything the run left behind.
@@ -19,29 +20,16 @@ final class HostileHarness {
         var stderr: String
     }
 
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-
-    /// The `mailroom` built with these tests: next to the test bundle, else `.build/debug`.
-    static var binary: URL {
-        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-            .appendingPathComponent("mailroom")
-        if FileManager.default.isExecutableFile(atPath: beside.path) { return beside }
-        return repository.appendingPathComponent(".build/debug/mailroom")
-    }
-
     let root: URL
     let outbox: URL
-    let serverLog: URL
-    let port: Int
-    private let server: Process
-    private let serverInput: Pipe
+    /// The scripted server's log: every command line and message it received.
+    var serverLog: URL { server.file("log.jsonl") }
+    var port: Int { server.port }
+    private let server: TestServer
 
     init() throws {
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("mailroom-hostile-\(UUID().uuidString)")
+        root = try TestServer.makeTemporaryDirectory()
         outbox = root.appendingPathComponent("outbox")
-        serverLog = root.appendingPathComponent("smtp-log.jsonl")
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         let config = """
         sender:
           from: "Example Accounts <accounts@example.com>"
@@ -51,34 +39,12 @@ final class HostileHarness {
           connections: 4
         """
         try Data(config.utf8).write(to: root.appendingPathComponent("config.yaml"))
-        _ = FileManager.default.createFile(atPath: serverLog.path, contents: nil)
-        server = Process()
-        serverInput = Pipe()
-        let output = Pipe()
-        server.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        server.arguments = [Self.repository.appendingPathComponent("Tests/Support/scripted_smtp_server.py").path,
-                            "--script", "{}", "--log", serverLog.path]
-        server.standardInput = serverInput
-        server.standardOutput = output
-        server.standardError = FileHandle.nullDevice
-        try server.run()
-        var line = Data()
-        while !line.contains(UInt8(ascii: "\n")) {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            line.append(chunk)
-        }
-        guard let port = Int(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) else {
-            server.terminate()
-            throw Failure(description: "the scripted SMTP server did not start")
-        }
-        self.port = port
+        // An empty script: the server accepts everything and logs it.
+        server = try TestServer.scripted("{}")
     }
 
     deinit {
-        try? serverInput.fileHandleForWriting.close()
-        if server.isRunning { server.terminate() }
-        server.waitUntilExit()
+        server.stop()
         try? FileManager.default.removeItem(at: root)
     }
 
@@ -88,9 +54,9 @@ final class HostileHarness {
     /// whatever pieces the kernel hands over, as from a producer.
     func send(_ arguments: [String], stdin: URL? = nil, limit: Duration) throws -> Outcome {
         let seconds = Int(limit.components.seconds)
-        let mailroom = [Self.binary.path, "send", "--config", root.appendingPathComponent("config.yaml").path,
+        let mailroom = [RunningCommand.binary, "send", "--config", root.appendingPathComponent("config.yaml").path,
                         "--outbox", outbox.path,
-                        "--templates", Self.repository.appendingPathComponent("Templates").path,
+                        "--templates", Workspace.templates,
                         "--smtp-url", "smtp://127.0.0.1:\(port)", "--quiet"] + arguments
         let process = Process()
         process.currentDirectoryURL = root
@@ -214,7 +180,7 @@ final class HostileHarness {
     func transcript() throws -> Transcript {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = [Self.repository.appendingPathComponent("Tests/Support/smtp_transcript.py").path, serverLog.path]
+        process.arguments = [TestServer.supportFile("smtp_transcript.py"), serverLog.path]
         let output = root.appendingPathComponent("transcript.json")
         _ = FileManager.default.createFile(atPath: output.path, contents: nil)
         let handle = try FileHandle(forWritingTo: output)

@@ -1,4 +1,5 @@
 import Foundation
+import MailroomTesting
 import Testing
 
 /// The hostile-input corpus (Tests/Hostile, made by generate.py) through the real `mailroom send`.
@@ -27,8 +28,8 @@ struct HostileInputTests {
         var expectations: [Expectation]
     }
 
-    static let corpus = HostileHarness.repository.appendingPathComponent("Tests/Hostile/corpus")
-    static let generator = HostileHarness.repository.appendingPathComponent("Tests/Hostile/generate.py")
+    static let corpus = TestServer.packageRoot.appendingPathComponent("Tests/Hostile/corpus")
+    static let generator = TestServer.packageRoot.appendingPathComponent("Tests/Hostile/generate.py")
     static let sender = "MAIL FROM:<accounts@example.com>"
     static let headers = ["Date", "From", "Reply-To", "To", "Subject", "Message-ID", "MIME-Version", "Content-Type",
                           "Content-Language", "Auto-Submitted"]

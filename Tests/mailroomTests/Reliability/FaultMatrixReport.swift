@@ -1,4 +1,5 @@
 import Foundation
+import MailroomTesting
 
 /// Renders the observed fault matrix as Markdown into RELIABILITY.md, between
 /// `<!-- fault-matrix:begin -->` and `<!-- fault-matrix:end -->`.
@@ -66,7 +67,7 @@ enum FaultMatrixReport {
     }
 
     static func write(_ observations: [FaultMatrixTests.Observation], elapsed: Duration) throws {
-        let url = ReliabilityPaths.root.appendingPathComponent("RELIABILITY.md")
+        let url = TestServer.packageRoot.appendingPathComponent("RELIABILITY.md")
         let text = try String(contentsOf: url, encoding: .utf8)
         guard let start = text.range(of: begin), let stop = text.range(of: end), start.upperBound <= stop.lowerBound else {
             throw WriteError(description: "RELIABILITY.md has no \(begin) ... \(end) markers")

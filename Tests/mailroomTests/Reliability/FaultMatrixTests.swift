@@ -1,4 +1,5 @@
 import Foundation
+import MailroomTesting
 import Testing
 
 /// Issue 5 part 2: every fault at every stage of the SMTP conversation, injected by the scripted
@@ -25,17 +26,17 @@ import Testing
     static func observe(_ cell: FaultMatrix.Cell) -> Observation {
         var observation = Observation(cell: cell)
         do {
-            let server = try LoopbackSMTPServer.scripted(cell.script)
+            let server = try TestServer.scripted(cell.script)
             defer { server.stop() }
             var environment: [String: String] = [:]
             if cell.usesCredentials {
                 environment["MAILROOM_SMTP_USERNAME"] = "mailer"
                 environment["MAILROOM_SMTP_PASSWORD"] = "fault-matrix-secret"
             }
-            let cli = try ReliabilityCLI.make("fault", environment: environment)
+            let cli = try ReliabilityCLI.make(environment: environment)
             defer { cli.remove() }
             try cli.writeConfig(smtpURL: cell.smtpURL(port: server.port))
-            try cli.write("events.ndjson", ReliabilityEvents.closure(eventID) + "\n")
+            try cli.write("events.ndjson", TestEvents.closure(eventID) + "\n")
             let result = try cli.run(["send", "events.ndjson"])
             observation.exitCode = result.status
             let records = try cli.records()
@@ -43,7 +44,7 @@ import Testing
             let journal = cli.journal(eventID)
             let results = journal.filter { $0["kind"] as? String == "attempt" }
             observation.attempts = results.count
-            observation.connections = server.log().filter { $0["event"] as? String == "connect" }.count
+            observation.connections = try server.log().filter { $0["event"] as? String == "connect" }.count
             if let last = results.last {
                 var parts: [String] = []
                 if let reply = last["reply"] as? [String: Any], let code = reply["code"] as? Int {

@@ -1,4 +1,5 @@
 import Foundation
+import MailroomTesting
 import Testing
 
 /// Issue 5 part 5: a symlink planted inside the outbox is never followed, by `replay` or by the
@@ -30,15 +31,15 @@ import Testing
 
     @Test(arguments: Plant.allCases)
     func replayDoesNotFollow(_ plant: Plant) throws {
-        let server = try LoopbackSMTPServer.capture()
+        let server = try TestServer.capture()
         defer { server.stop() }
-        let cli = try ReliabilityCLI.make("symlink")
+        let cli = try ReliabilityCLI.make()
         defer { cli.remove() }
-        let outside = try ReliabilityPaths.temporaryDirectory("outside")
+        let outside = try TestServer.makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: outside) }
         try cli.writeConfig(smtpURL: nil)
         let id = "evt_link_\(plant.rawValue)"
-        try cli.write("events.ndjson", ReliabilityEvents.closure(id) + "\n")
+        try cli.write("events.ndjson", TestEvents.closure(id) + "\n")
         let held = try cli.run(["send", "events.ndjson"])
         #expect(held.status == 0, "\(held.output)")
         let messageDirectory = cli.outbox.appendingPathComponent("messages").appendingPathComponent(id)
@@ -77,7 +78,7 @@ import Testing
             #expect(after[path]?.0 == data, "\(path) changed through a symlink: \(replay.output)")
             #expect(after[path]?.1 == mode, "\(path)'s mode changed through a symlink")
         }
-        let captured = server.capturedMessages().map { String(decoding: $0, as: UTF8.self) }
+        let captured = try server.capturedMessages().map { String(decoding: $0.bytes, as: UTF8.self) }
         #expect(!captured.contains { $0.contains(marker) }, "bytes from outside the outbox were sent")
         if plant != .lock {
             // Sending it would mean journaling through (or past) a link: the message must wait for the operator.

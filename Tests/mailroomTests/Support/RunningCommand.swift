@@ -13,6 +13,8 @@ struct CommandResult: Sendable, CustomStringConvertible {
     var stdout: String { String(decoding: stdoutBytes, as: UTF8.self) }
     var stdoutLines: [String] { stdout.split(separator: "\n").map(String.init) }
     var stderrLines: [String] { stderr.split(separator: "\n").map(String.init) }
+    /// Both streams, for assertions about what the operator sees anywhere.
+    var output: String { stdout + stderr }
 
     var description: String {
         "mailroom \(arguments.joined(separator: " ")) -> \(signalled ? "signal" : "exit") \(status)\n"
@@ -31,8 +33,23 @@ final class RunningCommand: @unchecked Sendable {
     private let stderrURL: URL
     private let exit: AsyncStream<Void>
 
-    /// The binary `swift build --build-tests` made for the tests.
-    static let binary = TestServer.packageRoot.appendingPathComponent(".build/debug/mailroom").path
+    /// The `mailroom` binary built with these tests: beside the test runner (SwiftPM puts products
+    /// and the runner in one directory, whatever the build path), else `.build/debug/mailroom`.
+    static let binary: String = {
+        let runner = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath()
+        var directory = runner.deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = directory.appendingPathComponent("mailroom").path
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: candidate, isDirectory: &isDirectory), !isDirectory.boolValue,
+               FileManager.default.isExecutableFile(atPath: candidate)
+            {
+                return candidate
+            }
+            directory = directory.deletingLastPathComponent()
+        }
+        return TestServer.packageRoot.appendingPathComponent(".build/debug/mailroom").path
+    }()
 
     enum Input {
         case none
@@ -99,7 +116,13 @@ final class RunningCommand: @unchecked Sendable {
     /// Waits for the process to end without blocking a thread of the cooperative pool.
     func wait() async -> CommandResult {
         for await _ in exit {}
-        process.waitUntilExit()  // already exited: returns at once, makes the status readable
+        return waitBlocking()  // already exited: returns at once
+    }
+
+    /// Blocks the calling thread until the process ends; for callers on their own threads, not
+    /// in the cooperative pool.
+    func waitBlocking() -> CommandResult {
+        process.waitUntilExit()
         let stdout = (try? Data(contentsOf: stdoutURL)).map { Array($0) } ?? []
         let stderr = (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? ""
         return CommandResult(arguments: arguments, status: process.terminationStatus,

@@ -42,4 +42,9 @@ enum TestEvents {
         }
         return #"{"id":"\#(id)","type":"\#(type)","occurred_at":"2026-11-28T09:15:00Z",\#(account),"data":\#(data)}"#
     }
+
+    /// One `account.closure_requested` event in English with fixed data, for tests about one message.
+    static func closure(_ id: String, email: String = "ada@example.org", name: String = "Ada Lovelace") -> String {
+        #"{"id":"\#(id)","type":"account.closure_requested","occurred_at":"2026-11-28T09:15:00Z","account":{"id":"acc_1","email":"\#(email)","name":"\#(name)","locale":"en"},"data":{"reference":"CLS-2026-0042","effective_at":"2026-12-12T00:00:00Z"}}"#
+    }
 }
