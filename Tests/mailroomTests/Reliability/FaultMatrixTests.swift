@@ -118,6 +118,12 @@ import Testing
         let cell = observation.cell
         // An implicit-TLS handshake fails on connecting, before any greeting.
         let stage = cell.fault == .tls && cell.stage == .greeting ? "connect" : cell.stage.journalName
+        // A reset sent as soon as the server accepts can reach libcurl while it still checks the
+        // new socket: then it reports "could not connect" (libcurl 7), at connect. Seen about once
+        // in several runs; the outcome (deferred, retried) is the same.
+        if cell.fault == .reset && cell.stage == .greeting && text.contains("(at connect)") {
+            return text.contains("could not connect")
+        }
         guard text.contains("(at \(stage)") else { return false }
         if cell.expectation == .outcome(state: "uncertain", exitCode: 75, attempts: 1),
            !text.contains("after the whole message was sent")
