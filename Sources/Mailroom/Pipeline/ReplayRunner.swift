@@ -40,11 +40,12 @@ public final class ReplayRunner {
                     logger.info("skipped: claimed by another process or no longer selected", metadata: ["event": "\(record.eventID)"])
                     continue
                 }
-                if claim.state != record.state && !selection.claimableStates.contains(claim.state) { continue }
                 let meta = try outbox.meta(eventID: record.eventID)
                 let bytes = try outbox.messageBytes(eventID: record.eventID)
                 if selection.force && ReplaySelection.forceOnlyStates.contains(claim.state) {
-                    try outbox.transition(claim, to: .queued, reason: "forced replay by an operator (was \(claim.state.rawValue))")
+                    // Journal the operator's decision but keep the state: if the run stops before
+                    // the attempt, the message must not become deliverable without --force.
+                    try outbox.transition(claim, to: claim.state, reason: "forced replay by an operator")
                 }
                 recorder.hold(claim)
                 dispatcher.submit(DeliveryJob(

@@ -131,6 +131,26 @@ final class CollectingReporter: RunReporter {
         #expect(try ReplayRunner(outbox: result.outbox, logger: Logger(label: "t")).plan(ReplaySelection()).count == records.count)
     }
 
+    @Test func aForcedReplayThatNeverRunsLeavesASentMessageSent() throws {
+        let directory = try TemporaryDirectory()
+        let first = try run((1...3).map { Self.event($0) }, transport: InMemoryTransport(), directory: directory)
+        #expect(first.summary.sent == 3)
+        let refusing = InMemoryTransport { _, _ in
+            DeliveryAttempt(failure: .tlsNotTrusted, reply: nil, stage: .connect, messageFullySent: false)
+        }
+        let logger = Logger(label: "test")
+        let recorder = OutboxDeliveryRecorder(outbox: first.outbox, logger: logger)
+        let dispatcher = DeliveryDispatcher(transport: refusing, connections: 1, policy: .default, observer: recorder, logger: logger)
+        dispatcher.start()
+        let runner = ReplayRunner(outbox: first.outbox, logger: logger)
+        let selection = ReplaySelection(eventIDs: ["evt_1", "evt_2", "evt_3"], force: true)
+        let summary = runner.deliver(try runner.plan(selection), selection: selection, dispatcher: dispatcher, recorder: recorder)
+        #expect(summary.exitCode == ExitStatus.configuration)
+        // None became deliverable by a plain replay: they may already be in the recipients' inboxes.
+        #expect(try first.outbox.records().allSatisfy { $0.state == .sent })
+        #expect(try runner.plan(ReplaySelection()).isEmpty)
+    }
+
     @Test func transientFailuresEndDeferredWithANextAttemptThatReplayWaitsFor() throws {
         let directory = try TemporaryDirectory()
         let transport = InMemoryTransport { _, _ in
