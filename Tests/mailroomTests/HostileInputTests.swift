@@ -119,7 +119,7 @@ struct HostileInputTests {
         let after = HostileHarness.tree(harness.root)
         let outside = after.filter { $0 != "outbox" && !$0.hasPrefix("outbox/") }
         #expect(outside.subtracting(before).subtracting(["stderr.txt"]) == [], "files created outside the outbox")
-        let messageFiles: Set<String> = ["message.eml", "event.json", "meta.json", "journal.ndjson", "lock"]
+        let messageFiles: Set<String> = ["message.eml", "event.json", "meta.json", "journal.ndjson"]
         for path in after where path.hasPrefix("outbox/") {
             let url = harness.root.appendingPathComponent(path)
             let type = try FileManager.default.attributesOfItem(atPath: url.path)[.type] as? FileAttributeType

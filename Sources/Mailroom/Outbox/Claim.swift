@@ -1,7 +1,11 @@
 import Glibc
 import Synchronization
 
-/// An exclusive lease on one stored message, held as a `flock` on its `lock` file.
+/// An exclusive lease on one stored message, held as a `flock` on its directory.
+///
+/// The claim keeps the message's directory open (it is what is locked) and, once something was
+/// journaled, its journal open for appending, so journaling an attempt costs one `write(2)` and
+/// no `open`/`close` pairs.
 ///
 /// While a claim is alive no other ``Outbox`` instance, in this process or another, can claim the
 /// message, and ``Outbox/recover()`` leaves it alone. The lease ends when the claim is released or
@@ -14,7 +18,15 @@ public final class Claim: Sendable {
     public let state: MessageState
     /// Attempts started before this claim.
     public let previousAttempts: Int
-    private let descriptor: Mutex<Int32>
+    private let descriptors: Mutex<Descriptors>
+
+    /// The open files of a live claim; -1 when closed.
+    private struct Descriptors {
+        /// `messages/<key>`, open and `flock`ed.
+        var directory: Int32
+        /// `journal.ndjson`, `O_WRONLY | O_APPEND`, opened on first use.
+        var journal: Int32 = -1
+    }
 
     /// What the journal says, kept current by the appends made under this claim.
     ///
@@ -34,27 +46,47 @@ public final class Claim: Sendable {
 
     let tally: Mutex<JournalTally>
 
-    init(eventID: String, key: String, state: MessageState, previousAttempts: Int, descriptor: Int32,
+    /// - Parameter directory: the message's directory, open and locked; the claim closes it.
+    init(eventID: String, key: String, state: MessageState, previousAttempts: Int, directory: Int32,
          tally: JournalTally? = nil) {
         self.eventID = eventID
         self.key = key
         self.state = state
         self.previousAttempts = previousAttempts
-        self.descriptor = Mutex(descriptor)
+        self.descriptors = Mutex(Descriptors(directory: directory))
         self.tally = Mutex(tally ?? JournalTally(state: state, started: previousAttempts, lastStarted: nil, finished: 0))
     }
 
     /// False once released.
     public var isHeld: Bool {
-        descriptor.withLock { $0 >= 0 }
+        descriptors.withLock { $0.directory >= 0 }
+    }
+
+    /// The journal's append descriptor, opened by `open` the first time; nil once released.
+    func journal(_ open: (Int32) throws(OutboxError) -> Int32) throws(OutboxError) -> Int32? {
+        let current = descriptors.withLock { $0 }
+        guard current.directory >= 0 else { return nil }
+        if current.journal >= 0 { return current.journal }
+        let opened = try open(current.directory)
+        let kept = descriptors.withLock { handles -> Bool in
+            guard handles.directory >= 0, handles.journal < 0 else { return false }
+            handles.journal = opened
+            return true
+        }
+        if !kept { close(opened) }
+        return kept ? opened : descriptors.withLock { $0.journal >= 0 ? $0.journal : nil }
     }
 
     /// Ends the lease; later calls do nothing.
     public func release() {
-        descriptor.withLock { fd in
-            if fd >= 0 {
-                close(fd)
-                fd = -1
+        descriptors.withLock { handles in
+            if handles.journal >= 0 {
+                close(handles.journal)
+                handles.journal = -1
+            }
+            if handles.directory >= 0 {
+                close(handles.directory)
+                handles.directory = -1
             }
         }
     }

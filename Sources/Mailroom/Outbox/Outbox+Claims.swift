@@ -8,7 +8,7 @@ extension Outbox {
     /// Claims the message for delivery, or returns nil when another process or instance holds it, or
     /// its state (read after locking) is not in `allowing`.
     ///
-    /// The lease is a `flock(LOCK_EX|LOCK_NB)` on `messages/<key>/lock`: it ends with ``Claim/release()``,
+    /// The lease is a `flock(LOCK_EX|LOCK_NB)` on the directory `messages/<key>`: it ends with ``Claim/release()``,
     /// with the claim's deinit, or with the process. A message found with an unfinished attempt is
     /// first made `uncertain` (the process that started it is gone), so it is not resent blindly.
     /// Pass `allowing: [.sent, .uncertain, ...]` for a forced replay.
@@ -22,11 +22,9 @@ extension Outbox {
         let key = try OutboxKey.make(for: eventID)
         let location = messagePath(key)
         let directory = try openMessage(key, eventID: eventID)
-        defer { close(directory) }
-        let lock = try OutboxIO.openFile(directory, "lock", flags: O_RDWR | O_CREAT, path: "\(location)/lock")
         var handedOver = false
-        defer { if !handedOver { close(lock) } }
-        guard try OutboxIO.lockExclusive(lock, wait: wait, path: "\(location)/lock") else { return nil }
+        defer { if !handedOver { close(directory) } }
+        guard try OutboxIO.lockExclusive(directory, wait: wait, path: location) else { return nil }
         var journal = try readJournal(directory, key: key)
         if try settleUnfinishedAttempt(journal, in: directory, key: key) {
             journal = try readJournal(directory, key: key)
@@ -38,7 +36,7 @@ extension Outbox {
             state: state, started: attempts,
             lastStarted: journal.entries.last { $0.kind == .attemptStarted }?.attempt,
             finished: journal.entries.filter { $0.kind == .attempt }.count)
-        return Claim(eventID: eventID, key: key, state: state, previousAttempts: attempts, descriptor: lock, tally: tally)
+        return Claim(eventID: eventID, key: key, state: state, previousAttempts: attempts, directory: directory, tally: tally)
     }
 
     /// Opens `messages/<key>`, turning "no such directory" into `notFound`.

@@ -42,22 +42,33 @@ extension Outbox {
     /// Appends one record with a single `write(2)` on an `O_APPEND` descriptor; fsyncs it when `sync`.
     func append(_ entry: JournalEntry, to directory: Int32, key: String, sync: Bool) throws(OutboxError) {
         let location = "\(messagePath(key))/journal.ndjson"
-        let line = try OutboxCoding.line(entry, path: location)
-        let fd = try OutboxIO.openFile(directory, "journal.ndjson", flags: O_WRONLY | O_APPEND, path: location)
+        let fd = try openJournalForAppending(directory, key: key)
         defer { close(fd) }
-        try OutboxIO.writeAll(fd, line, path: location)
+        try write(entry, to: fd, location: location, sync: sync)
+    }
+
+    /// Appends one record through the claim's own journal descriptor.
+    func append(_ entry: JournalEntry, under claim: Claim, sync: Bool) throws(OutboxError) {
+        let fd = try claim.journal { directory throws(OutboxError) in
+            try openJournalForAppending(directory, key: claim.key)
+        }
+        guard let fd else { throw Self.released(claim) }
+        try write(entry, to: fd, location: "\(messagePath(claim.key))/journal.ndjson", sync: sync)
+    }
+
+    private func openJournalForAppending(_ directory: Int32, key: String) throws(OutboxError) -> Int32 {
+        try OutboxIO.openFile(
+            directory, "journal.ndjson", flags: O_WRONLY | O_APPEND, path: "\(messagePath(key))/journal.ndjson")
+    }
+
+    private func write(_ entry: JournalEntry, to fd: Int32, location: String, sync: Bool) throws(OutboxError) {
+        try OutboxIO.writeAll(fd, entry.jsonLine, path: location)
         if sync { try OutboxIO.fsyncFile(fd, path: location) }
     }
 
-    /// Runs `body` with the claimed message's directory open, after checking the claim is live.
-    func withClaimed<Result>(_ claim: Claim, _ body: (Int32) throws(OutboxError) -> Result) throws(OutboxError) -> Result {
-        guard claim.isHeld else {
-            throw OutboxError(
-                code: .notClaimed, message: "the claim on \(claim.eventID) was released; claim the message again")
-        }
-        let directory = try OutboxIO.openDirectory(messagesFD, claim.key, path: messagePath(claim.key))
-        defer { close(directory) }
-        return try body(directory)
+    private static func released(_ claim: Claim) -> OutboxError {
+        OutboxError(
+            code: .notClaimed, message: "the claim on \(claim.eventID) was released; claim the message again")
     }
 
     /// Journals `attempt-started` before the message is handed to a server; returns the attempt number.
@@ -68,18 +79,16 @@ extension Outbox {
     /// crash alone loses nothing (the record is in the page cache).
     @discardableResult
     public func beginAttempt(_ claim: Claim, sync: Bool = false) throws(OutboxError) -> Int {
-        try withClaimed(claim) { directory throws(OutboxError) in
-            let tally = claim.tally.withLock { $0 }
-            let number = tally.started + 1
-            let entry = JournalEntry(
-                time: now(), kind: .attemptStarted, state: tally.state, attempt: number, pid: getpid())
-            try append(entry, to: directory, key: claim.key, sync: sync)
-            claim.tally.withLock {
-                $0.started = number
-                $0.lastStarted = number
-            }
-            return number
+        let tally = claim.tally.withLock { $0 }
+        let number = tally.started + 1
+        let entry = JournalEntry(
+            time: now(), kind: .attemptStarted, state: tally.state, attempt: number, pid: getpid())
+        try append(entry, under: claim, sync: sync)
+        claim.tally.withLock {
+            $0.started = number
+            $0.lastStarted = number
         }
+        return number
     }
 
     /// Journals the result of the attempt begun last, and the state it leads to.
@@ -89,19 +98,17 @@ extension Outbox {
     public func recordAttempt(
         _ claim: Claim, result: AttemptRecord, newState: MessageState, nextAttemptAt: Date?, sync: Bool = true
     ) throws(OutboxError) {
-        try withClaimed(claim) { directory throws(OutboxError) in
-            let tally = claim.tally.withLock { $0 }
-            let number = tally.lastStarted ?? tally.finished + 1
-            let entry = JournalEntry(
-                time: now(), kind: .attempt, state: newState, attempt: number,
-                durationMs: result.durationMilliseconds, reply: result.reply.map(JournalEntry.Reply.init),
-                classification: result.classification, nextAttemptAt: nextAttemptAt,
-                detail: result.detail.isEmpty ? nil : result.detail)
-            try append(entry, to: directory, key: claim.key, sync: sync)
-            claim.tally.withLock {
-                $0.state = newState
-                $0.finished += 1
-            }
+        let tally = claim.tally.withLock { $0 }
+        let number = tally.lastStarted ?? tally.finished + 1
+        let entry = JournalEntry(
+            time: now(), kind: .attempt, state: newState, attempt: number,
+            durationMs: result.durationMilliseconds, reply: result.reply.map(JournalEntry.Reply.init),
+            classification: result.classification, nextAttemptAt: nextAttemptAt,
+            detail: result.detail.isEmpty ? nil : result.detail)
+        try append(entry, under: claim, sync: sync)
+        claim.tally.withLock {
+            $0.state = newState
+            $0.finished += 1
         }
     }
 
@@ -110,11 +117,9 @@ extension Outbox {
     public func transition(_ claim: Claim, to state: MessageState, reason: String, nextAttemptAt: Date? = nil,
                            sync: Bool = true) throws(OutboxError)
     {
-        try withClaimed(claim) { directory throws(OutboxError) in
-            let entry = JournalEntry(time: now(), kind: .state, state: state, nextAttemptAt: nextAttemptAt, detail: reason)
-            try append(entry, to: directory, key: claim.key, sync: sync)
-            claim.tally.withLock { $0.state = state }
-        }
+        let entry = JournalEntry(time: now(), kind: .state, state: state, nextAttemptAt: nextAttemptAt, detail: reason)
+        try append(entry, under: claim, sync: sync)
+        claim.tally.withLock { $0.state = state }
     }
 
     /// Flushes everything written so far, for callers that journaled with `sync: false`.

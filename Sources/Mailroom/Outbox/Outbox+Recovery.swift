@@ -66,9 +66,7 @@ extension Outbox {
             return
         }
         defer { close(directory) }
-        let lock = try OutboxIO.openFile(directory, "lock", flags: O_RDWR | O_CREAT, path: "\(location)/lock")
-        defer { close(lock) }
-        guard try OutboxIO.lockExclusive(lock, wait: false, path: "\(location)/lock") else {
+        guard try OutboxIO.lockExclusive(directory, wait: false, path: location) else {
             report.skippedClaimed.append(key)
             return
         }

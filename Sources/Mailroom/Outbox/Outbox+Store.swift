@@ -84,7 +84,7 @@ extension Outbox {
         return final
     }
 
-    /// Writes the five files of one message into its (temporary) directory.
+    /// Writes the four files of one message into its (temporary) directory.
     private func write(_ message: NewMessage, key: String, into directory: Int32, at location: String)
         throws(OutboxError)
     {
@@ -93,21 +93,14 @@ extension Outbox {
             eventID: message.eventID, eventType: message.eventType, template: message.template,
             locale: message.locale, envelope: message.composed.envelope, messageID: message.composed.messageID,
             createdAt: created, size: message.composed.bytes.count)
-        let metaBytes: [UInt8]
-        do {
-            metaBytes = [UInt8](try OutboxCoding.encoder().encode(meta)) + [UInt8(ascii: "\n")]
-        } catch {
-            throw OutboxError(code: .io, message: "cannot encode meta.json for \(message.eventID): \(error)")
-        }
         let stored = JournalEntry(
             time: created, kind: .stored, state: message.initialState,
             detail: message.source.map { "from \($0)" + (message.line.map { " line \($0)" } ?? "") })
         let files: [(String, [UInt8])] = [
             ("message.eml", message.composed.bytes),
             ("event.json", message.sourceEvent),
-            ("meta.json", metaBytes),
-            ("journal.ndjson", try OutboxCoding.line(stored, path: "\(location)/journal.ndjson")),
-            ("lock", []),
+            ("meta.json", meta.jsonLine),
+            ("journal.ndjson", stored.jsonLine),
         ]
         let syncEach = syncMode == .eachFile
         for (name, bytes) in files {

@@ -7,13 +7,13 @@ import Glibc
 ///
 /// ```
 /// outbox/                      0700; refused if a symlink or group/world-writable
-///   messages/<key>/            one directory per stored message (0700)
+///   messages/<key>/            one directory per stored message (0700); `flock`ed by the process
+///                              delivering it
 ///     message.eml              the exact bytes sent over SMTP (CRLF)
 ///     event.json               the source event line, exact bytes
 ///     meta.json                event id, type, template, locale, envelope, message-id, created time, size
 ///     journal.ndjson           append-only history, one JSON object per line; the last line's
 ///                              `state` is the message's state
-///     lock                     empty; `flock`ed by the process delivering the message
 ///   tmp/<pid>-<random>/        a message being written; renamed to messages/<key> when durable
 ///   quarantine/                broken message directories and leftovers moved aside by recovery
 ///   rejected.ndjson            invalid input: time, source, line, event id, problems, excerpt

@@ -1,13 +1,27 @@
+import Foundation
 import Glibc
 
 /// The few POSIX calls the outbox is built on, each turning a failure into an ``OutboxError``.
 ///
 /// Every name is resolved relative to an already opened directory (`*at` calls) with `O_NOFOLLOW`,
 /// so a symlink planted inside the outbox is never followed. Files are created `0600` and directories
-/// `0700` with an explicit `fchmod`, whatever the process umask.
+/// `0700`, whatever the process umask: an explicit `fchmod` follows unless the file or directory was
+/// just created (`O_EXCL`, `mkdir`) under a umask that leaves the owner's bits alone, where the
+/// mode given at creation is already exact (that skips three `fchmod` calls per stored message).
 enum OutboxIO {
     static let fileMode: mode_t = 0o600
     static let directoryMode: mode_t = 0o700
+
+    /// Whether the process umask clears any owner permission bit, read once from `/proc/self/status`
+    /// (Mailroom never changes its umask); true when it cannot be read, so `fchmod` is never skipped
+    /// on a guess.
+    static let umaskClearsOwnerBits: Bool = {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Umask:") }),
+              let mask = mode_t(line.dropFirst("Umask:".count).trimmingCharacters(in: .whitespaces), radix: 8)
+        else { return true }
+        return mask & 0o700 != 0
+    }()
 
     /// Opens an existing directory below `parent` without following a symlink.
     static func openDirectory(_ parent: Int32, _ name: String, path: String) throws(OutboxError) -> Int32 {
@@ -23,7 +37,7 @@ enum OutboxIO {
             return try openDirectory(parent, name, path: path)
         }
         let fd = try openDirectory(parent, name, path: path)
-        guard fchmod(fd, directoryMode) == 0 else {
+        guard umaskClearsOwnerBits ? fchmod(fd, directoryMode) == 0 : true else {
             let error = OutboxError.system("chmod", path)
             close(fd)
             throw error
@@ -35,7 +49,8 @@ enum OutboxIO {
     static func openFile(_ parent: Int32, _ name: String, flags: Int32, path: String) throws(OutboxError) -> Int32 {
         let fd = openat(parent, name, flags | O_NOFOLLOW | O_CLOEXEC, fileMode)
         guard fd >= 0 else { throw .system("open", path) }
-        if flags & O_CREAT != 0, fchmod(fd, fileMode) != 0 {
+        let createdExactly = flags & O_EXCL != 0 && !umaskClearsOwnerBits
+        if flags & O_CREAT != 0, !createdExactly, fchmod(fd, fileMode) != 0 {
             let error = OutboxError.system("chmod", path)
             close(fd)
             throw error

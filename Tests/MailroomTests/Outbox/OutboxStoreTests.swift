@@ -39,7 +39,7 @@ import Testing
         for directory in [root, "\(root)/messages", "\(root)/tmp", "\(root)/quarantine", "\(root)/messages/evt_1"] {
             #expect(OutboxFixtures.mode(directory) == 0o700, "\(directory)")
         }
-        let files = ["message.eml", "event.json", "meta.json", "journal.ndjson", "lock"].map { "\(root)/messages/evt_1/\($0)" }
+        let files = ["message.eml", "event.json", "meta.json", "journal.ndjson"].map { "\(root)/messages/evt_1/\($0)" }
         for file in files + ["\(root)/rejected.ndjson", "\(root)/duplicates.ndjson"] {
             #expect(OutboxFixtures.mode(file) == 0o600, "\(file)")
         }

@@ -12,7 +12,7 @@ import Testing
         case journal
         /// messages/<key>/message.eml is a symlink to a file outside.
         case messageBytes
-        /// messages/<key>/lock is a symlink to a file outside.
+        /// messages/<key>/lock (the lock file of older versions) is a symlink to a file outside.
         case lock
     }
 
