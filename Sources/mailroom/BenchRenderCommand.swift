@@ -22,6 +22,9 @@ struct BenchRenderCommand: AsyncParsableCommand {
     @Argument(help: "NDJSON file of valid events, used in turn.")
     var file: String
 
+    @Flag(help: "Also time each stage alone: decode + validate, then + render, then + MIME (the full figure).")
+    var stages = false
+
     func run() async throws {
         try await Self.reportingFailures {
             let runtime = try await Runtime.load(global)
@@ -33,23 +36,44 @@ struct BenchRenderCommand: AsyncParsableCommand {
             guard !lines.isEmpty, count > 0 else { throw Failure.usage("bench-render: no events in \(file)") }
             let decoder = EventDecoder()
             let date = Date()
-            var bytes = 0
-            let clock = ContinuousClock()
-            let start = clock.now
-            for index in 0..<count {
-                let line = lines[index % lines.count]
-                do {
-                    let event = try decoder.decode(line, lineNumber: index + 1, source: file)
-                    bytes += try factory.make(event, date: date).message.bytes.count
-                } catch {
-                    throw Failure.input("bench-render: event \(index % lines.count + 1) of \(file): \(error)")
+            if stages {
+                let (decodeSeconds, _) = try measure(lines) { line, index in
+                    try decoder.decode(line, lineNumber: index + 1, source: file).id.utf8.count
                 }
+                let (renderSeconds, _) = try measure(lines) { line, index in
+                    let event = try decoder.decode(line, lineNumber: index + 1, source: file)
+                    return try factory.catalog.render(event).text.utf8.count
+                }
+                Terminal.out("bench-render: stages: decode \(rate(decodeSeconds)) msgs/s, decode + render \(rate(renderSeconds)) msgs/s")
             }
-            let elapsed = clock.now - start
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            let rate = Double(count) / max(seconds, 1e-9)
-            Terminal.out("bench-render: \(count) messages, \(bytes) bytes, \(String(format: "%.3f", seconds)) s, \(String(format: "%.0f", rate)) msgs/s")
+            let (seconds, bytes) = try measure(lines) { line, index in
+                let event = try decoder.decode(line, lineNumber: index + 1, source: file)
+                return try factory.make(event, date: date).message.bytes.count
+            }
+            Terminal.out("bench-render: \(count) messages, \(bytes) bytes, \(String(format: "%.3f", seconds)) s, \(rate(seconds)) msgs/s")
             return 0
         }
+    }
+
+    /// Runs `body` `count` times over the lines in turn; returns the elapsed seconds and the sum
+    /// of what `body` returned (kept, so the work cannot be optimised away).
+    private func measure(_ lines: [[UInt8]], _ body: ([UInt8], Int) throws -> Int) throws -> (Double, Int) {
+        let clock = ContinuousClock()
+        let start = clock.now
+        var total = 0
+        for index in 0..<count {
+            do {
+                total &+= try body(lines[index % lines.count], index)
+            } catch {
+                throw Failure.input("bench-render: event \(index % lines.count + 1) of \(file): \(error)")
+            }
+        }
+        let elapsed = clock.now - start
+        return (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, total)
+    }
+
+    /// Messages per second for `count` messages in `seconds`, as printed.
+    private func rate(_ seconds: Double) -> String {
+        String(format: "%.0f", Double(count) / max(seconds, 1e-9))
     }
 }

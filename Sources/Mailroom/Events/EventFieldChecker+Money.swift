@@ -4,6 +4,9 @@ extension EventFieldChecker {
     /// Longer amounts would not fit `Decimal`'s 38 significant digits; no balance is that large.
     static let maxAmountLength = 32
 
+    /// Made once: creating a `Locale` per amount cost more than parsing the amount.
+    private static let posix = Locale(identifier: "en_US_POSIX")
+
     /// `{"amount": "1250.75", "currency": "EUR"}`: the amount a JSON string of plain decimal
     /// notation with at most the currency's number of decimals.
     mutating func money(_ value: JSONValue?, at path: String) -> Money? {
@@ -24,7 +27,7 @@ extension EventFieldChecker {
             return nil
         }
         guard let currency, minorUnits != nil else { return nil }
-        guard let decimal = Decimal(string: amount, locale: Locale(identifier: "en_US_POSIX")) else {
+        guard let decimal = Decimal(string: amount, locale: Self.posix) else {
             add(amountPath, "the amount \(SafeText.quoted(amount)) could not be read as a decimal number")
             return nil
         }
@@ -32,7 +35,7 @@ extension EventFieldChecker {
     }
 
     static func currencyProblem(_ code: String) -> FieldProblem? {
-        let shown = SafeText.quoted(code)
+        var shown: String { SafeText.quoted(code) }  // only for a problem
         let letters = code.utf8.count == 3 && code.utf8.allSatisfy { ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A }
         guard letters else {
             return FieldProblem("expected an ISO 4217 currency code of three letters such as EUR, found \(shown)")
@@ -49,7 +52,7 @@ extension EventFieldChecker {
     /// Plain decimal notation: digits, optionally `.` and digits; no sign, exponent, grouping,
     /// or leading zeros. Decimals are checked only when the currency is known.
     static func amountProblem(_ amount: String, currency: String?, minorUnits: Int?) -> FieldProblem? {
-        let shown = SafeText.quoted(amount)
+        var shown: String { SafeText.quoted(amount) }  // only for a problem
         let bytes = Array(amount.utf8.prefix(maxAmountLength + 1))
         if bytes.isEmpty { return FieldProblem("expected a decimal amount such as \"1250.75\", found an empty string") }
         if bytes.count > maxAmountLength {

@@ -86,11 +86,14 @@ struct EventFieldChecker {
             add(path, "expected at most \(rule.maxCharacters) characters (\(rule.maxBytes) bytes), found \(text.utf8.count) bytes starting \(SafeText.quoted(text, limit: 24, showSize: false))")
             return nil
         }
-        // Count only as far as needed: a long value costs no more than a valid one.
+        // Count only as far as needed: a long value costs no more than a valid one, and one no
+        // longer in bytes than the limit in characters needs no counting at all.
         var count = 0
-        for _ in text {
-            count += 1
-            if count > rule.maxCharacters { break }
+        if text.utf8.count > rule.maxCharacters {
+            for _ in text {
+                count += 1
+                if count > rule.maxCharacters { break }
+            }
         }
         if count > rule.maxCharacters {
             add(path, "expected at most \(rule.maxCharacters) characters, found \(text.utf8.count) bytes starting \(SafeText.quoted(text, limit: 24, showSize: false))")

@@ -9,7 +9,7 @@ enum HTTPSURL {
     static let maxLength = 2048
 
     static func problem(with url: String) -> FieldProblem? {
-        let shown = SafeText.quoted(url, limit: 60)
+        var shown: String { SafeText.quoted(url, limit: 60) }  // only for a problem
         let bytes = Array(url.utf8)
         if bytes.isEmpty { return FieldProblem("expected an https URL, found an empty string") }
         if let bad = bytes.first(where: { $0 <= 0x20 || $0 >= 0x7F }) {
@@ -49,38 +49,38 @@ enum HTTPSURL {
         return nil
     }
 
-    private static func authorityProblem(_ authority: ArraySlice<UInt8>, shown: String) -> FieldProblem? {
+    private static func authorityProblem(_ authority: ArraySlice<UInt8>, shown: @autoclosure () -> String) -> FieldProblem? {
         var host = authority
         if authority.first == UInt8(ascii: "[") {
             guard let close = authority.firstIndex(of: UInt8(ascii: "]")) else {
-                return FieldProblem("expected an https URL with a valid host, found \(shown)")
+                return FieldProblem("expected an https URL with a valid host, found \(shown())")
             }
             let literal = authority[(authority.startIndex + 1)..<close]
             let ipv6 = !literal.isEmpty && literal.allSatisfy { isHex($0) || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: ".") }
-            if !ipv6 { return FieldProblem("expected an https URL with a valid IPv6 literal, found \(shown)") }
-            if let problem = portProblem(authority[(close + 1)...], shown: shown) { return problem }
+            if !ipv6 { return FieldProblem("expected an https URL with a valid IPv6 literal, found \(shown())") }
+            if let problem = portProblem(authority[(close + 1)...], shown: shown()) { return problem }
             return nil
         }
         if let colon = authority.firstIndex(of: UInt8(ascii: ":")) {
             host = authority[..<colon]
-            if let problem = portProblem(authority[colon...], shown: shown) { return problem }
+            if let problem = portProblem(authority[colon...], shown: shown()) { return problem }
         }
         let labels = host.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
         let valid = !host.isEmpty && host.count <= 253 && labels.allSatisfy { label in
             !label.isEmpty && label.count <= 63 && label.first != UInt8(ascii: "-") && label.last != UInt8(ascii: "-")
                 && label.allSatisfy { isAlphanumeric($0) || $0 == UInt8(ascii: "-") }
         }
-        return valid ? nil : FieldProblem("expected an https URL with a host name such as example.com, found \(shown)")
+        return valid ? nil : FieldProblem("expected an https URL with a host name such as example.com, found \(shown())")
     }
 
     /// Empty, or `:` followed by 1-65535.
-    private static func portProblem(_ text: ArraySlice<UInt8>, shown: String) -> FieldProblem? {
+    private static func portProblem(_ text: ArraySlice<UInt8>, shown: @autoclosure () -> String) -> FieldProblem? {
         if text.isEmpty { return nil }
         let digits = text.dropFirst()
         guard text.first == UInt8(ascii: ":"), !digits.isEmpty, digits.count <= 5,
               digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
               let port = Int(String(decoding: digits, as: UTF8.self)), (1...65535).contains(port)
-        else { return FieldProblem("expected an https URL with a port between 1 and 65535, found \(shown)") }
+        else { return FieldProblem("expected an https URL with a port between 1 and 65535, found \(shown())") }
         return nil
     }
 

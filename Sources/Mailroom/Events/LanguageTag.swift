@@ -9,12 +9,12 @@ enum LanguageTag {
     static let maxLength = 64
 
     static func problem(with tag: String) -> FieldProblem? {
-        let shown = SafeText.quoted(tag)
+        var shown: String { SafeText.quoted(tag) }  // only for a problem
         if tag.isEmpty { return FieldProblem("expected a BCP 47 language tag such as en or de-DE, found an empty string") }
         if tag.utf8.count > maxLength {
             return FieldProblem("expected a BCP 47 language tag of at most \(maxLength) characters, found \(tag.utf8.count) bytes")
         }
-        if tag.contains("_") {
+        if tag.utf8.contains(UInt8(ascii: "_")) {
             return FieldProblem("expected a BCP 47 language tag with '-' between subtags (de-DE, not de_DE), found \(shown)")
         }
         let subtags = tag.utf8.split(separator: UInt8(ascii: "-"), omittingEmptySubsequences: false).map(Array.init)

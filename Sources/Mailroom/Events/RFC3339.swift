@@ -24,7 +24,8 @@ enum RFC3339 {
         }
         let bytes = Array(text.utf8)
         var reader = DigitReader(bytes: bytes)
-        let malformed = FieldProblem("expected \(shape), found \(SafeText.quoted(text))")
+        // Computed only on failure: quoting the text costs more than parsing it.
+        var malformed: FieldProblem { FieldProblem("expected \(shape), found \(SafeText.quoted(text))") }
 
         guard let year = reader.digits(4), reader.skip("-"),
               let month = reader.digits(2), reader.skip("-"),

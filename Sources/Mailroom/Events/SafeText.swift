@@ -54,10 +54,27 @@ enum SafeText {
     /// C0 (including tab, CR, LF, NUL), DEL, C1, or a line or paragraph separator.
     /// Returns a description such as `U+000A (line feed)` for the error message.
     static func forbiddenCharacter(in text: String) -> String? {
+        guard mayHoldForbidden(text) else { return nil }
         for scalar in text.unicodeScalars where isForbiddenInLine(scalar) {
             return describe(scalar)
         }
         return nil
+    }
+
+    /// False when the UTF-8 bytes hold none of the encodings ``isForbiddenInLine(_:)`` looks for
+    /// (`00`-`1F`, `7F`, `C2 80`-`C2 9F`, `E2 80 A8`, `E2 80 A9`): the common case, decided without
+    /// decoding scalars or looking up their categories.
+    static func mayHoldForbidden(_ text: String) -> Bool {
+        var previous: UInt8 = 0
+        var beforePrevious: UInt8 = 0
+        for byte in text.utf8 {
+            if byte < 0x20 || byte == 0x7F { return true }
+            if previous == 0xC2 && byte >= 0x80 && byte <= 0x9F { return true }
+            if beforePrevious == 0xE2 && previous == 0x80 && (byte == 0xA8 || byte == 0xA9) { return true }
+            beforePrevious = previous
+            previous = byte
+        }
+        return false
     }
 
     static func isForbiddenInLine(_ scalar: Unicode.Scalar) -> Bool {
