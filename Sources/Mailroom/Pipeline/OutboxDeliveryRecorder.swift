@@ -19,6 +19,8 @@ public final class OutboxDeliveryRecorder: DeliveryObserver {
     private let now: @Sendable () -> Date
     private let onFinal: @Sendable (String, MessageState?, String) -> Void
     private let state = Mutex(State())
+    /// Makes results durable in groups, off the SMTP workers; see ``JournalFlusher``.
+    private let flusher: JournalFlusher
 
     /// - Parameter onFinal: called once per message when its outcome is final, with the event id,
     ///   the state it is left in (nil when it was not attempted) and a one-line explanation.
@@ -28,6 +30,17 @@ public final class OutboxDeliveryRecorder: DeliveryObserver {
         self.logger = logger
         self.now = now
         self.onFinal = onFinal
+        self.flusher = JournalFlusher(outbox: outbox)
+    }
+
+    /// Makes every journaled result durable; call once the dispatcher finished, before reporting.
+    public func finish() {
+        do {
+            try flusher.finish()
+        } catch {
+            state.withLock { $0.journalFailures += 1 }
+            logger.error("cannot flush the journal", metadata: ["error": "\(error)"])
+        }
     }
 
     /// Keeps `claim` until the dispatcher reports a final outcome for its message.
@@ -63,26 +76,35 @@ public final class OutboxDeliveryRecorder: DeliveryObserver {
         case .notAttempted(let reason):
             // The message keeps the state it had; the journal says why nothing happened.
             if let record {
-                journal(job) { try self.outbox.recordAttempt(claim, result: record, newState: claim.state, nextAttemptAt: nil) }
+                journal(job) { try self.record(claim, record, newState: claim.state, nextAttemptAt: nil) }
             }
             finish(job, state: nil, explanation: explanation.isEmpty ? reason : explanation)
         case .deferred(let until):
             if let record {
-                journal(job) { try self.outbox.recordAttempt(claim, result: record, newState: .deferred, nextAttemptAt: until) }
+                journal(job) { try self.record(claim, record, newState: .deferred, nextAttemptAt: until) }
             } else {
                 journal(job) {
                     try self.outbox.transition(claim, to: .deferred, reason: "not attempted: relay unreachable",
-                                               nextAttemptAt: until)
+                                               nextAttemptAt: until, sync: false)
+                    self.flusher.written()
                 }
             }
             finish(job, state: .deferred, explanation: explanation.isEmpty ? "relay unreachable" : explanation)
         case .sent, .failed, .uncertain:
             let finalState: MessageState = disposition == .sent ? .sent : disposition == .failed ? .failed : .uncertain
             if let record {
-                journal(job) { try self.outbox.recordAttempt(claim, result: record, newState: finalState, nextAttemptAt: nil) }
+                journal(job) { try self.record(claim, record, newState: finalState, nextAttemptAt: nil) }
             }
             finish(job, state: finalState, explanation: explanation)
         }
+    }
+
+    /// Journals a final result without waiting for the disk; the flusher makes it durable.
+    private func record(_ claim: Claim, _ result: AttemptRecord, newState: MessageState, nextAttemptAt: Date?)
+        throws(OutboxError)
+    {
+        try outbox.recordAttempt(claim, result: result, newState: newState, nextAttemptAt: nextAttemptAt, sync: false)
+        flusher.written()
     }
 
     private func claim(for job: DeliveryJob) -> Claim? {

@@ -58,6 +58,7 @@ public final class ReplayRunner {
         }
         var summary = RunSummary()
         summary.configurationError = dispatcher.finish()
+        recorder.finish()
         summary.addDeliveries(of: recorder.summary)
         return summary
     }

@@ -123,6 +123,7 @@ public final class SendPipeline {
         var summary = local
         if let delivery {
             let stop = delivery.dispatcher.finish()
+            delivery.recorder.finish()
             summary.addDeliveries(of: delivery.recorder.summary)
             summary.configurationError = stop
         }
