@@ -31,6 +31,13 @@ public struct JournalEntry: Sendable, Equatable, Codable {
             self.text = OutboxCoding.bounded(reply.text)
         }
 
+        /// A reply as read back from a journal, unchanged.
+        init(code: Int, enhanced: String?, text: String) {
+            self.code = code
+            self.enhanced = enhanced
+            self.text = text
+        }
+
         public var smtpReply: SMTPReply { SMTPReply(code: code, enhancedCode: enhanced, text: text) }
     }
 

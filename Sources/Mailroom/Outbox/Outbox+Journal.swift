@@ -14,13 +14,13 @@ extension Outbox {
 
     /// Parses journal bytes; a torn last line is reported, not returned, and unreadable complete lines
     /// are skipped (they cannot come from this code, which writes whole lines only).
-    static func parseJournal(_ bytes: [UInt8], decoder: JSONDecoder) -> JournalContents {
+    static func parseJournal(_ bytes: [UInt8]) -> JournalContents {
         let newline = UInt8(ascii: "\n")
         let completeLength = (bytes.lastIndex(of: newline) ?? -1) + 1
         var entries: [JournalEntry] = []
         var start = 0
         for index in 0..<completeLength where bytes[index] == newline {
-            if index > start, let entry = try? decoder.decode(JournalEntry.self, from: Data(bytes[start..<index])) {
+            if index > start, let entry = OutboxJSONReader.journalEntry(bytes[start..<index]) {
                 entries.append(entry)
             }
             start = index + 1
@@ -29,14 +29,13 @@ extension Outbox {
     }
 
     /// The journal of the message in `directory`.
-    func readJournal(_ directory: Int32, key: String, decoder: JSONDecoder = OutboxCoding.decoder())
-        throws(OutboxError) -> JournalContents
+    func readJournal(_ directory: Int32, key: String) throws(OutboxError) -> JournalContents
     {
         let location = "\(messagePath(key))/journal.ndjson"
         guard let bytes = try OutboxIO.readFile(directory, "journal.ndjson", path: location) else {
             throw OutboxError(code: .corrupt, message: "message \(key) has no journal (\(location))", path: location)
         }
-        return Self.parseJournal(bytes, decoder: decoder)
+        return Self.parseJournal(bytes)
     }
 
     /// Appends one record with a single `write(2)` on an `O_APPEND` descriptor; fsyncs it when `sync`.

@@ -16,7 +16,7 @@ extension Outbox {
     public func record(eventID: String) throws(OutboxError) -> MessageRecord? {
         let key = try OutboxKey.make(for: eventID)
         guard OutboxIO.exists(messagesFD, key) else { return nil }
-        return try readRecord(key, decoder: OutboxCoding.decoder())
+        return try readRecord(key)
     }
 
     /// The full journal of one message, oldest record first.
@@ -42,7 +42,7 @@ extension Outbox {
         let key = try OutboxKey.make(for: eventID)
         let directory = try openMessage(key, eventID: eventID)
         defer { close(directory) }
-        return try readMeta(directory, key: key, decoder: OutboxCoding.decoder())
+        return try readMeta(directory, key: key)
     }
 
     /// Counts per state, audit counts, the oldest waiting message and the next retry time.
@@ -59,12 +59,11 @@ extension Outbox {
     }
 
     private func scan() throws(OutboxError) -> (records: [MessageRecord], unreadable: Int) {
-        let decoder = OutboxCoding.decoder()
         var records: [MessageRecord] = []
         var unreadable = 0
         for key in try OutboxIO.entries(messagesFD, path: "\(path)/messages") {
             do throws(OutboxError) {
-                records.append(try readRecord(key, decoder: decoder))
+                records.append(try readRecord(key))
             } catch where error.code == .corrupt || error.errno == ENOENT || error.errno == ENOTDIR
                 || error.errno == ELOOP
             {
@@ -75,27 +74,28 @@ extension Outbox {
         return (records, unreadable)
     }
 
-    private func readRecord(_ key: String, decoder: JSONDecoder) throws(OutboxError) -> MessageRecord {
+    private func readRecord(_ key: String) throws(OutboxError) -> MessageRecord {
         let directory = try OutboxIO.openDirectory(messagesFD, key, path: messagePath(key))
         defer { close(directory) }
-        let meta = try readMeta(directory, key: key, decoder: decoder)
-        let journal = try readJournal(directory, key: key, decoder: decoder)
+        let meta = try readMeta(directory, key: key)
+        let journal = try readJournal(directory, key: key)
         guard !journal.entries.isEmpty else {
             throw OutboxError(code: .corrupt, message: "journal of \(messagePath(key)) has no readable record")
         }
         return MessageRecord(key: key, meta: meta, journal: journal.entries)
     }
 
-    private func readMeta(_ directory: Int32, key: String, decoder: JSONDecoder) throws(OutboxError) -> MessageMeta {
+    private func readMeta(_ directory: Int32, key: String) throws(OutboxError) -> MessageMeta {
         let location = "\(messagePath(key))/meta.json"
         guard let bytes = try OutboxIO.readFile(directory, "meta.json", path: location) else {
             throw OutboxError(code: .corrupt, message: "message \(key) has no meta.json", path: location)
         }
-        do {
-            return try decoder.decode(MessageMeta.self, from: Data(bytes))
-        } catch {
-            throw OutboxError(code: .corrupt, message: "\(location) is not valid meta data: \(error)", path: location)
+        guard let meta = OutboxJSONReader.meta(bytes) else {
+            throw OutboxError(
+                code: .corrupt, message: "\(location) is not valid meta data (a JSON object with event_id, event_type, "
+                    + "template, envelope, message_id, created_at and size)", path: location)
         }
+        return meta
     }
 
     private func storedFile(_ name: String, eventID: String) throws(OutboxError) -> [UInt8] {

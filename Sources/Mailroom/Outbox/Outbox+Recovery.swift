@@ -11,9 +11,8 @@ extension Outbox {
     public func recover() throws(OutboxError) -> RecoveryReport {
         var report = RecoveryReport()
         try recoverTemporary(&report)
-        let decoder = OutboxCoding.decoder()
         for key in try OutboxIO.entries(messagesFD, path: "\(path)/messages").sorted() {
-            try recoverMessage(key, decoder: decoder, report: &report)
+            try recoverMessage(key, report: &report)
         }
         if !report.quarantined.isEmpty {
             try OutboxIO.fsyncFile(messagesFD, path: "\(path)/messages")
@@ -58,7 +57,7 @@ extension Outbox {
         kill(pid, 0) == 0 || errno == EPERM
     }
 
-    private func recoverMessage(_ key: String, decoder: JSONDecoder, report: inout RecoveryReport) throws(OutboxError) {
+    private func recoverMessage(_ key: String, report: inout RecoveryReport) throws(OutboxError) {
         let location = messagePath(key)
         let directory = openat(messagesFD, key, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
         guard directory >= 0 else {
@@ -72,7 +71,7 @@ extension Outbox {
         }
         var journal: JournalContents?
         if Self.messageFiles.allSatisfy({ OutboxIO.isRegularFile(directory, $0) }) {
-            journal = try readJournal(directory, key: key, decoder: decoder)
+            journal = try readJournal(directory, key: key)
         }
         guard var journal, let lastState = journal.entries.last?.state else {
             report.quarantined.append(try quarantine(messagesFD, key, location: location))
@@ -85,7 +84,7 @@ extension Outbox {
                 detail: "removed a torn last record of \(journal.tornBytes) bytes")
             try append(entry, to: directory, key: key, sync: true)
             report.repaired.append(key)
-            journal = try readJournal(directory, key: key, decoder: decoder)
+            journal = try readJournal(directory, key: key)
         }
         if try settleUnfinishedAttempt(journal, in: directory, key: key) {
             report.markedUncertain.append(key)

@@ -88,3 +88,65 @@ import Testing
         #expect(String(decoding: bytes, as: UTF8.self) == OutboxCoding.string(date))
     }
 }
+
+/// Reading back: ``OutboxJSONReader`` gives the values `JSONDecoder` gives, for what the writer
+/// wrote and for lines it did not write (other key orders, nulls, unknown keys, broken fields).
+@Suite struct OutboxJSONReaderTests {
+    @Test func journalEntriesReadLikeJSONDecoder() throws {
+        var random = SeededGenerator(seed: 0x52454144)
+        let decoder = OutboxCoding.decoder()
+        for index in 0..<3000 {
+            let line = OutboxJSONWriterTests.entry(&random).jsonLine.dropLast()
+            let expected = try decoder.decode(JournalEntry.self, from: Data(line))
+            let actual = OutboxJSONReader.journalEntry(line)
+            #expect(actual == expected, "record \(index): \(String(decoding: line, as: UTF8.self))")
+            if actual != expected { return }
+        }
+    }
+
+    @Test func metaReadsLikeJSONDecoder() throws {
+        var random = SeededGenerator(seed: 0x4D455441)
+        let decoder = OutboxCoding.decoder()
+        for index in 0..<1000 {
+            let meta = MessageMeta(
+                eventID: OutboxJSONWriterTests.text(&random), eventType: "account.closed", template: "retention-notice",
+                locale: Bool.random(using: &random) ? "de" : nil,
+                envelope: Envelope(sender: "a@example.com", recipients: ["b@example.com"]),
+                messageID: "<\(index)@example.com>", createdAt: OutboxJSONWriterTests.date(&random),
+                size: Int.random(in: 0...1_000_000, using: &random))
+            let bytes = meta.jsonLine
+            #expect(OutboxJSONReader.meta(bytes) == (try decoder.decode(MessageMeta.self, from: Data(bytes))), "meta \(index)")
+        }
+    }
+
+    @Test(arguments: [
+        #"{"time":"2026-11-28T09:15:00.120Z","state":"queued","kind":"stored","detail":null,"extra":[1,{"x":2}]}"#,
+        #"{"kind":"attempt","state":"sent","time":"2026-11-28T09:15:00Z","attempt":2,"reply":{"text":"Ok","code":250}}"#,
+        #"{"kind":"attempt","state":"sent","time":"2026-11-28T09:15:00.5+01:00","pid":77}"#,
+        #"{"kind":"stored","state":"queued"}"#,
+        #"{"kind":"stored","state":"mailed","time":"2026-11-28T09:15:00.120Z"}"#,
+        #"{"kind":"stored","state":"queued","time":"2026-11-28T09:15:00.120Z","attempt":"1"}"#,
+        #"{"kind":"stored","state":"queued","time":"2026-13-28T09:15:00.120Z"}"#,
+        #"{"kind":"stored","state":"queued","time":"yesterday"}"#,
+        #"{"kind":"attempt","state":"sent","time":"2026-11-28T09:15:00.120Z","reply":{"code":250}}"#,
+        #"[1,2]"#,
+    ])
+    func handWrittenLinesReadLikeJSONDecoder(_ line: String) {
+        let expected = try? OutboxCoding.decoder().decode(JournalEntry.self, from: Data(line.utf8))
+        #expect(OutboxJSONReader.journalEntry(Array(line.utf8)[...]) == expected)
+    }
+
+    @Test func timestampsReadLikeFoundation() {
+        var random = SeededGenerator(seed: 0x54494D45)
+        var fastCount = 0
+        for _ in 0..<5000 {
+            let date = OutboxJSONWriterTests.date(&random)
+            let text = OutboxCoding.string(date)
+            let fast = OutboxJSONReader.timestamp(text)
+            #expect(fast == nil || fast == OutboxCoding.date(text), "\(text)")
+            if fast != nil { fastCount += 1 }
+        }
+        // Most generated times are far from 2001 and must take the fast path.
+        #expect(fastCount > 4000)
+    }
+}
