@@ -100,9 +100,16 @@ enum HeaderEncoding {
     /// A word that can be written as-is: printable ASCII, not mistakable for an encoded word, foldable.
     private static func isPlainWord(_ words: HeaderWords, _ word: Range<Int>) -> Bool {
         guard !word.isEmpty, word.count <= longestPlainWord else { return false }
-        for index in word where words.bytes[index] <= 0x20 || words.bytes[index] > 0x7E { return false }
-        return !words.containsEncodedWordMarker(word, opening: true)
-            && !words.containsEncodedWordMarker(word, opening: false)
+        var previous: UInt8 = 0
+        for index in word {
+            let byte = words.bytes[index]
+            if byte <= 0x20 || byte > 0x7E { return false }
+            // `=?` and `?=` would make a reader take the word for (part of) an encoded word.
+            if (previous == UInt8(ascii: "=") && byte == UInt8(ascii: "?"))
+                || (previous == UInt8(ascii: "?") && byte == UInt8(ascii: "=")) { return false }
+            previous = byte
+        }
+        return true
     }
 
     private static func isAtom(_ words: HeaderWords, _ word: Range<Int>) -> Bool {

@@ -49,7 +49,7 @@ enum QuotedPrintable {
             // space or tab is escaped): the general rule below gives the same, byte by byte.
             var runEnd = index
             if index != lineStart || !escapeFrom {
-                while runEnd < count && isLiteralInside(source[runEnd]) { runEnd &+= 1 }
+                runEnd = literalRunEnd(source, from: index, count: count)
                 if runEnd > index && (runEnd == count || isLineBreak(source[runEnd])) { runEnd &-= 1 }
             }
             while index < runEnd {
@@ -126,6 +126,30 @@ enum QuotedPrintable {
         index + 5 <= count && source[index] == UInt8(ascii: "F") && source[index + 1] == UInt8(ascii: "r")
             && source[index + 2] == UInt8(ascii: "o") && source[index + 3] == UInt8(ascii: "m")
             && source[index + 4] == UInt8(ascii: " ")
+    }
+
+    /// The end of the run of ``isLiteralInside(_:)`` bytes from `start`, eight bytes at a time
+    /// where it can: a word of printable ASCII without `=` is found with four carry-free tests
+    /// (any byte below 0x20, with the high bit, equal to 0x7F, equal to `=`); a tab ends the fast
+    /// path and is taken by the byte loop.
+    @inline(__always)
+    private static func literalRunEnd(_ source: UnsafePointer<UInt8>, from start: Int, count: Int) -> Int {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        var end = start
+        let raw = UnsafeRawPointer(source)
+        while end &+ 8 <= count {
+            let word = raw.loadUnaligned(fromByteOffset: end, as: UInt64.self)
+            let below20 = (word &- ones &* 0x20) & ~word & highs
+            let del = word ^ (ones &* 0x7F)
+            let equals = word ^ (ones &* 0x3D)
+            let zeroDel = (del &- ones) & ~del & highs
+            let zeroEquals = (equals &- ones) & ~equals & highs
+            if (below20 | (word & highs) | zeroDel | zeroEquals) != 0 { break }
+            end &+= 8
+        }
+        while end < count && isLiteralInside(source[end]) { end &+= 1 }
+        return end
     }
 
     /// Bytes written as they are when not at the end of a line: printable ASCII but `=`, space, tab.
