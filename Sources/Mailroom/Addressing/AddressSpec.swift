@@ -7,6 +7,7 @@
 public enum AddressSpec {
     /// Nil when `address` is acceptable, else what is wrong with it, in words for an error message.
     public static func problem(with address: String) -> String? {
+        if isValid(address) { return nil }
         let bytes = Array(address.utf8)
         if bytes.isEmpty { return "expected an email address, found an empty string" }
         if bytes.count > 254 { return "expected an email address of at most 254 octets, found \(bytes.count)" }
@@ -27,7 +28,61 @@ public enum AddressSpec {
         return domainProblem(domain)
     }
 
-    public static func isValid(_ address: String) -> Bool { problem(with: address) == nil }
+    /// The same rules as ``problem(with:)`` in one pass over the bytes, without allocating: every
+    /// message's recipient goes through here, and the words of a refusal are only needed when refusing.
+    public static func isValid(_ address: String) -> Bool {
+        address.withUTF8Bytes(isValid)
+    }
+
+    private static func isValid(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard !bytes.isEmpty, bytes.count <= 254, let at = bytes.lastIndex(of: UInt8(ascii: "@")) else { return false }
+        // Local part: dot-separated non-empty runs of atext, at most 64 octets.
+        guard at > 0, at <= 64 else { return false }
+        var previousWasDot = true
+        for index in 0..<at {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: ".") {
+                if previousWasDot { return false }
+                previousWasDot = true
+            } else if isAtext(byte) {
+                previousWasDot = false
+            } else {
+                return false
+            }
+        }
+        if previousWasDot { return false }
+        // Domain: at least two labels of 1-63 letters, digits and inner hyphens, at most 253 octets.
+        let domainCount = bytes.count - at - 1
+        guard domainCount > 0, domainCount <= 253 else { return false }
+        var labels = 0
+        var labelStart = at + 1
+        for index in (at + 1)...bytes.count {
+            if index < bytes.count && bytes[index] != UInt8(ascii: ".") {
+                if !isLetterDigitHyphen(bytes[index]) { return false }
+                continue
+            }
+            let length = index - labelStart
+            guard length > 0, length <= 63, bytes[labelStart] != 0x2D, bytes[index - 1] != 0x2D else { return false }
+            labels += 1
+            labelStart = index + 1
+        }
+        return labels >= 2
+    }
+
+    /// RFC 5322 `atext`: letters, digits and ``!#$%&'*+-/=?^_`{|}~``.
+    @inline(__always)
+    static func isAtext(_ byte: UInt8) -> Bool {
+        switch byte {
+        case 0x30...0x39, 0x41...0x5A, 0x61...0x7A: true
+        case 0x21, 0x23...0x27, 0x2A, 0x2B, 0x2D, 0x2F, 0x3D, 0x3F, 0x5E...0x60, 0x7B...0x7E: true
+        default: false
+        }
+    }
+
+    @inline(__always)
+    private static func isLetterDigitHyphen(_ byte: UInt8) -> Bool {
+        (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || byte == 0x2D
+    }
 
     private static let atext: Set<UInt8> = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-/=?^_`{|}~".utf8)
 

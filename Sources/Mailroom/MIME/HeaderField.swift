@@ -20,22 +20,13 @@ struct HeaderField: Sendable, Equatable {
         preferredWidth - name.utf8.count - 2
     }
 
-    /// `Name: token token`, folded with CRLF + space, ending in CRLF.
+    /// `Name: token token`, folded with CRLF + space, ending in CRLF (the composer writes fields
+    /// straight into its ``WireWriter``; this is the same folding for one field on its own).
     var rendered: String {
-        var out = name + ":"
-        var column = out.utf8.count
-        var tokensOnLine = 0
-        for token in tokens {
-            let width = token.utf8.count
-            if tokensOnLine > 0 && column + 1 + width > Self.preferredWidth {
-                out += "\r\n"
-                column = 0
-                tokensOnLine = 0
-            }
-            out += " " + token
-            column += 1 + width
-            tokensOnLine += 1
-        }
-        return out + "\r\n"
+        var out = WireWriter(capacity: name.utf8.count + tokens.reduce(4) { $0 + $1.utf8.count + 3 })
+        out.startField(named: name)
+        for token in tokens { out.token(token) }
+        out.endField()
+        return String(decoding: out.bytes(), as: UTF8.self)
     }
 }

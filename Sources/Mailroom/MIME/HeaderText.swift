@@ -14,6 +14,34 @@ enum HeaderText {
 
     /// Throws ``MessageError/Code/controlCharacter`` when `value` holds a forbidden character.
     static func requireNoControls(_ value: String, field: String) throws(MessageError) {
+        if hasForbidden(value) { try refuseControls(value, field: field) }
+    }
+
+    /// The same check with the field named by two parts, so the name is only joined when refusing.
+    static func requireNoControls(_ value: String, field: String, _ fieldSuffix: String) throws(MessageError) {
+        if hasForbidden(value) { try refuseControls(value, field: field + fieldSuffix) }
+    }
+
+    /// True when `value` holds a character ``isForbidden(_:)`` refuses, decided on the UTF-8 bytes:
+    /// C0 and DEL are single bytes, C1 is `C2 80`-`C2 9F`, U+2028/U+2029 are `E2 80 A8`/`E2 80 A9`.
+    /// A `String` always holds valid UTF-8, so the byte patterns are exact.
+    static func hasForbidden(_ value: String) -> Bool {
+        value.withUTF8Bytes { bytes in
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                if byte < 0x20 || byte == 0x7F { return true }
+                if byte == 0xC2 && bytes[index + 1] <= 0x9F { return true }
+                if byte == 0xE2 && bytes[index + 1] == 0x80 && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9) {
+                    return true
+                }
+                index += 1
+            }
+            return false
+        }
+    }
+
+    private static func refuseControls(_ value: String, field: String) throws(MessageError) {
         if let bad = value.unicodeScalars.first(where: isForbidden) {
             throw MessageError.refusing(
                 .controlCharacter, field: field, value: value,
@@ -43,7 +71,7 @@ enum HeaderText {
 
     /// True when every byte is printable ASCII (0x20-0x7E).
     static func isPrintableASCII(_ value: String) -> Bool {
-        value.utf8.allSatisfy { $0 >= 0x20 && $0 <= 0x7E }
+        value.withUTF8Bytes { bytes in !bytes.contains { $0 < 0x20 || $0 > 0x7E } }
     }
 
     private static func hex4(_ value: UInt32) -> String {

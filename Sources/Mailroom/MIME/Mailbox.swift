@@ -23,7 +23,7 @@ public struct Mailbox: Sendable, Equatable, Hashable, CustomStringConvertible {
             throw MessageError.refusing(code, field: "\(field) address", value: address, because: problem)
         }
         if let displayName {
-            try HeaderText.requireNoControls(displayName, field: "\(field) display name")
+            try HeaderText.requireNoControls(displayName, field: field, " display name")
         }
         self.address = address
         self.displayName = (displayName?.isEmpty ?? true) ? nil : displayName

@@ -7,25 +7,49 @@ extension MessageComposer {
     func makeMessageID(eventID: String, templateName: String, recipient: Mailbox) throws(MessageError) -> String {
         try HeaderText.requireNoControls(eventID, field: "Message-ID event id")
         try HeaderText.requireNoControls(templateName, field: "Message-ID template name")
-        if let problem = AddressSpec.problem(with: "postmaster@" + messageIDDomain) {
-            throw MessageError.refusing(
-                .invalidDomain, field: "Message-ID domain", value: messageIDDomain,
-                because: problem.replacingOccurrences(of: "address", with: "domain")
-            )
-        }
-        let hash = StableHash.hex(of: eventID, templateName, recipient.address)
-        let left = [Self.dotAtom(eventID, limit: 128), Self.dotAtom(templateName, limit: 64), hash]
-            .filter { !$0.isEmpty }
-            .joined(separator: ".")
-        return "<\(left)@\(messageIDDomain)>"
+        if let domainError { throw domainError }
+        var hash = StableHash()
+        hash.combine(eventID)
+        hash.combine(templateName)
+        hash.combine(recipient.address)
+        var out = WireWriter(capacity: 128 + 64 + 20 + messageIDDomain.utf8.count)
+        out.append(UInt8(ascii: "<"))
+        var wrotePiece = false
+        eventID.withUTF8Bytes { Self.writeDotAtom($0, limit: 128, wrotePiece: &wrotePiece, into: &out) }
+        templateName.withUTF8Bytes { Self.writeDotAtom($0, limit: 64, wrotePiece: &wrotePiece, into: &out) }
+        if wrotePiece { out.append(UInt8(ascii: ".")) }
+        hash.writeHex(into: &out)
+        out.append(UInt8(ascii: "@"))
+        out.append(messageIDDomain)
+        out.append(UInt8(ascii: ">"))
+        return out.withBytes { String(decoding: $0, as: UTF8.self) }
     }
 
-    /// `=_` followed by a hash of the Message-ID, or the caller's boundary once checked.
+    /// Why `domain` cannot end a Message-ID, decided once per composer.
+    static func domainError(_ domain: String) -> MessageError? {
+        guard let problem = AddressSpec.problem(with: "postmaster@" + domain) else { return nil }
+        return MessageError.refusing(
+            .invalidDomain, field: "Message-ID domain", value: domain,
+            because: problem.replacingOccurrences(of: "address", with: "domain")
+        )
+    }
+
+    /// `=_mailroom_` followed by a hash of the Message-ID.
     ///
     /// `=_` cannot appear in quoted-printable (`=` is always followed by hex digits or a line break)
     /// nor in base64, so a derived boundary can never collide with a body line.
-    func makeBoundary(given: String?, messageID: String, parts: [TextPart]) throws(MessageError) -> String {
-        guard let given else { return "=_mailroom_" + StableHash.hex(of: "boundary", messageID) }
+    static func derivedBoundary(messageID: String) -> String {
+        var hash = StableHash()
+        hash.combine("boundary")
+        hash.combine(messageID)
+        var out = WireWriter(capacity: 27)
+        out.append("=_mailroom_")
+        hash.writeHex(into: &out)
+        return out.withBytes { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Refuses a caller's boundary that RFC 2046 does not allow.
+    static func checkBoundaryCharacters(_ given: String) throws(MessageError) {
         let allowed = Set("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ'()+_,-./:=?".utf8)
         guard !given.isEmpty, given.utf8.count <= 70, given.utf8.allSatisfy(allowed.contains) else {
             throw MessageError.refusing(
@@ -33,25 +57,49 @@ extension MessageComposer {
                 because: "expected 1-70 characters of letters, digits and '()+_,-./:=?"
             )
         }
+    }
+
+    /// Refuses a caller's boundary that occurs as a delimiter line in an encoded body: `bodies` are
+    /// the bodies' ranges in `out`, each preceded by the CRLF that ends its part's header.
+    static func checkBoundaryAbsent(_ given: String, from bodies: [Range<Int>], in out: borrowing WireWriter) throws(MessageError) {
         let marker = Array(("\r\n--" + given).utf8)
-        for part in parts where ([0x0D, 0x0A] + part.encodedBody).contains(marker) {
+        let found = out.withBytes { bytes in
+            bodies.contains { body in
+                var start = body.lowerBound - 2
+                while start + marker.count <= body.upperBound {
+                    if bytes[start..<(start + marker.count)].elementsEqual(marker) { return true }
+                    start += 1
+                }
+                return false
+            }
+        }
+        if found {
             throw MessageError.refusing(
                 .invalidBoundary, field: "MIME boundary", value: given, because: "it occurs in the encoded body"
             )
         }
-        return given
     }
 
     /// The `Content-Language` value for `locale`, nil when there is none.
     func contentLanguage(_ locale: String) throws(MessageError) -> String? {
         if locale.isEmpty { return nil }
         try HeaderText.requireNoControls(locale, field: "Content-Language")
-        let subtags = locale.split(separator: "-", omittingEmptySubsequences: false)
-        let valid = subtags.count <= 8 && subtags.enumerated().allSatisfy { index, tag in
-            (1...8).contains(tag.utf8.count) && tag.utf8.allSatisfy { byte in
-                (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
-                    || (index > 0 && byte >= 0x30 && byte <= 0x39)
+        // Up to 8 subtags of 1-8 letters, digits allowed after the first: a BCP 47 tag's shape.
+        let valid = locale.withUTF8Bytes { bytes in
+            var subtags = 1
+            var length = 0
+            for byte in bytes {
+                if byte == UInt8(ascii: "-") {
+                    if length == 0 || length > 8 { return false }
+                    subtags += 1
+                    length = 0
+                    continue
+                }
+                let letter = (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+                if !letter && !(subtags > 1 && byte >= 0x30 && byte <= 0x39) { return false }
+                length += 1
             }
+            return subtags <= 8 && length >= 1 && length <= 8
         }
         guard valid else {
             throw MessageError.refusing(
@@ -62,14 +110,23 @@ extension MessageComposer {
         return locale
     }
 
-    /// `text` restricted to a dot-atom: disallowed characters become `-`, empty dot pieces are dropped.
-    private static func dotAtom(_ text: String, limit: Int) -> String {
-        let atext = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-/=?^_`{|}~".utf8)
-        let mapped = text.utf8.prefix(limit).map { byte -> UInt8 in
-            byte == UInt8(ascii: ".") || atext.contains(byte) ? byte : UInt8(ascii: "-")
+    /// `text` restricted to a dot-atom, its non-empty dot pieces joined to what `out` holds by `.`:
+    /// disallowed characters become `-`, empty dot pieces are dropped.
+    private static func writeDotAtom(
+        _ text: UnsafeBufferPointer<UInt8>, limit: Int, wrotePiece: inout Bool, into out: inout WireWriter
+    ) {
+        var inPiece = false
+        for byte in text.prefix(limit) {
+            if byte == UInt8(ascii: ".") {
+                inPiece = false
+                continue
+            }
+            if !inPiece {
+                if wrotePiece { out.append(UInt8(ascii: ".")) }
+                inPiece = true
+                wrotePiece = true
+            }
+            out.append(AddressSpec.isAtext(byte) ? byte : UInt8(ascii: "-"))
         }
-        return String(decoding: mapped, as: UTF8.self)
-            .split(separator: ".")
-            .joined(separator: ".")
     }
 }

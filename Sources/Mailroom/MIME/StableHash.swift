@@ -10,7 +10,12 @@ struct StableHash: Sendable {
 
     /// Mixes in the UTF-8 of `text`, then a 0xFF separator (never in UTF-8) so ("ab","c") != ("a","bc").
     mutating func combine(_ text: String) {
-        for byte in text.utf8 { mix(byte) }
+        text.withUTF8Bytes { combine($0) }
+    }
+
+    /// Mixes in `bytes`, then the 0xFF separator, as combining text does.
+    mutating func combine(_ bytes: UnsafeBufferPointer<UInt8>) {
+        for byte in bytes { mix(byte) }
         mix(0xFF)
     }
 
@@ -21,8 +26,20 @@ struct StableHash: Sendable {
 
     /// The value as 16 lower-case hexadecimal digits.
     var hex: String {
-        let digits = String(value, radix: 16)
-        return String(repeating: "0", count: 16 - digits.count) + digits
+        var out = WireWriter(capacity: 16)
+        writeHex(into: &out)
+        return String(decoding: out.bytes(), as: UTF8.self)
+    }
+
+    /// Appends ``hex``'s 16 digits.
+    func writeHex(into out: inout WireWriter) {
+        var shift: UInt64 = 60
+        while true {
+            let nibble = UInt8(truncatingIfNeeded: value >> shift) & 0x0F
+            out.append(nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") - 10 + nibble)
+            if shift == 0 { return }
+            shift -= 4
+        }
     }
 
     /// The hash of several strings in order.
