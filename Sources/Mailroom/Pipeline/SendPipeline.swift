@@ -148,8 +148,13 @@ public final class SendPipeline {
         let pending = batch
         batch.removeAll(keepingCapacity: true)
         let results: [StoreResult]
+        var claims: [String: Claim] = [:]
         do {
-            results = try outbox.store(pending)
+            if delivery != nil {
+                (results, claims) = try outbox.storeClaiming(pending)
+            } else {
+                results = try outbox.store(pending)
+            }
         } catch {
             // Nothing of this batch is known to be stored: say so for each event, send none. The
             // events were valid, so this is not a rejection: the producer must send them again.
@@ -171,19 +176,23 @@ public final class SendPipeline {
                 local.held += 1
                 continue
             }
-            submit(message, to: delivery)
+            submit(message, claim: claims.removeValue(forKey: message.eventID), to: delivery)
         }
         reporter.progress(currentSummary())
     }
 
-    private func submit(_ message: NewMessage,
+    /// Hands a stored message to the dispatcher under the claim its store took (see
+    /// ``Outbox/storeClaiming(_:)``); claims it first if there is none.
+    private func submit(_ message: NewMessage, claim stored: Claim?,
                         to delivery: (dispatcher: DeliveryDispatcher, recorder: OutboxDeliveryRecorder)) {
         do {
-            // Another process (a concurrent replay) may have claimed it first: then it is theirs,
-            // and once their lock is free the state says so. Waiting for the lock (rather than
-            // skipping) matters because a lock may also be held briefly by a process that does not
-            // deliver it (a recovery, a claim it dropped): skipping then left the message queued.
-            guard let claim = try outbox.claim(eventID: message.eventID, wait: true) else {
+            // Without a claim from the store: another process (a concurrent replay) may have claimed
+            // it first: then it is theirs, and once their lock is free the state says so. Waiting
+            // for the lock (rather than skipping) matters because a lock may also be held briefly by
+            // a process that does not deliver it (a recovery, a claim it dropped): skipping then
+            // left the message queued.
+            let taken = try stored ?? outbox.claim(eventID: message.eventID, wait: true)
+            guard let claim = taken else {
                 logger.info("message claimed by another process", metadata: ["event": "\(message.eventID)"])
                 return
             }

@@ -136,4 +136,28 @@ import Testing
         #expect(try outbox.records(states: [.queued]).map(\.eventID) == ["evt_2", "evt_3"])
         #expect(try outbox.records(states: [.sent, .held]).map(\.eventID) == ["evt_1"])
     }
+
+    @Test func storeClaimingHandsBackHeldClaimsForNewMessagesOnly() throws {
+        let dir = try TemporaryDirectory()
+        let outbox = try Outbox(path: dir.outboxPath)
+        _ = try outbox.store(OutboxFixtures.message("evt_old"))
+        let (results, claims) = try outbox.storeClaiming([
+            OutboxFixtures.message("evt_new"), OutboxFixtures.message("evt_old"), OutboxFixtures.message("evt_held", state: .held),
+        ])
+        #expect(results.map(\.isDuplicate) == [false, true, false])
+        #expect(Set(claims.keys) == ["evt_new", "evt_held"], "no claim for a duplicate")
+        let new = try #require(claims["evt_new"])
+        #expect(new.state == .queued && new.previousAttempts == 0 && new.isHeld)
+        #expect(claims["evt_held"]?.state == .held)
+        // Held: nobody else can claim it, waiting or not, until it is released.
+        #expect(try outbox.claim(eventID: "evt_new") == nil)
+        #expect(try outbox.beginAttempt(new) == 1)
+        try outbox.recordAttempt(
+            new, result: AttemptRecord(duration: .milliseconds(5), reply: SMTPReply(code: 250, text: "Ok"), classification: "sent"),
+            newState: .sent, nextAttemptAt: nil)
+        new.release()
+        #expect(try outbox.journal(eventID: "evt_new").map(\.kind) == [.stored, .attemptStarted, .attempt])
+        #expect(try outbox.claim(eventID: "evt_new", allowing: [.sent]) != nil)
+        #expect(try outbox.claim(eventID: "evt_old") != nil, "the duplicate's stored message is untouched and free")
+    }
 }
