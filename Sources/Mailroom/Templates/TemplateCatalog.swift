@@ -72,7 +72,12 @@ public struct TemplateCatalog: Sendable {
     }
 
     /// Renders and returns every problem instead of throwing the first.
-    func renderCollecting(_ event: Event) throws(TemplateError) -> LocalizedTemplate.Outcome {
+    ///
+    /// - Parameter engine: `.mustache` renders every file with swift-mustache, for tests that
+    ///   compare it with the compiled fast path.
+    func renderCollecting(
+        _ event: Event, engine: LocalizedTemplate.Engine = .program
+    ) throws(TemplateError) -> LocalizedTemplate.Outcome {
         let name = event.type.templateName
         guard let byLocale = templates[name] else {
             throw TemplateError(
@@ -87,6 +92,6 @@ public struct TemplateCatalog: Sendable {
         }
         var values = globals.mapValues(TemplateValue.text)
         values.merge(event.templateValues(in: locale)) { _, eventValue in eventValue }
-        return localized.render(values: values)
+        return localized.render(values: values, engine: engine)
     }
 }

@@ -45,21 +45,19 @@ struct TemplateLocale: Sendable, Equatable {
         Locale(identifier: tag == "en" ? "en_GB" : tag)
     }
 
-    private static let utc = TimeZone(identifier: "UTC") ?? TimeZone(secondsFromGMT: 0) ?? .current
+    static let utc = TimeZone(identifier: "UTC") ?? TimeZone(secondsFromGMT: 0) ?? .current
 
-    private static var calendar: Calendar {
+    static let calendar: Calendar = {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = utc
         return calendar
-    }
+    }()
 
     /// `12 December 2026`, `12. Dezember 2026`; always in UTC, like the timestamps in the events.
     func date(_ timestamp: Timestamp) -> String {
-        let style = Date.FormatStyle(
-            date: .omitted, time: .omitted, locale: foundationLocale,
-            calendar: Self.calendar, timeZone: Self.utc
-        ).day(.defaultDigits).month(.wide).year(.defaultDigits)
-        return timestamp.date.formatted(style)
+        let formats = formats
+        if let pattern = formats.pattern, let time = CivilTime(timestamp.date) { return pattern.date(time) }
+        return timestamp.date.formatted(formats.date)
     }
 
     /// `12 December 2026 at 09:15 UTC`, `12. Dezember 2026 um 09:15 Uhr UTC`.
@@ -67,15 +65,20 @@ struct TemplateLocale: Sendable, Equatable {
     /// A date-only timestamp (a whole day) renders as its date alone.
     func dateTime(_ timestamp: Timestamp) -> String {
         guard !timestamp.dateOnly else { return date(timestamp) }
-        let clock = Date.VerbatimFormatStyle(
-            format: "\(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased)):\(minute: .twoDigits)",
-            timeZone: Self.utc, calendar: Self.calendar
-        )
-        let time = timestamp.date.formatted(clock)
+        let formats = formats
+        let date: String
+        let time: String
+        if let pattern = formats.pattern, let civil = CivilTime(timestamp.date) {
+            date = pattern.date(civil)
+            time = pattern.clock(civil)
+        } else {
+            date = timestamp.date.formatted(formats.date)
+            time = timestamp.date.formatted(formats.clock)
+        }
         switch language {
-        case "en": return "\(date(timestamp)) at \(time) UTC"
-        case "de": return "\(date(timestamp)) um \(time) Uhr UTC"
-        default: return "\(date(timestamp)), \(time) UTC"
+        case "en": return "\(date) at \(time) UTC"
+        case "de": return "\(date) um \(time) Uhr UTC"
+        default: return "\(date), \(time) UTC"
         }
     }
 
