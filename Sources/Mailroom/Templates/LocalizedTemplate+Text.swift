@@ -98,7 +98,10 @@ extension LocalizedTemplate {
             }
             guard !output.isEmpty else { return nil }
             let line = String(decoding: output, as: UTF8.self)
-            if nonASCII, line.unicodeScalars.contains(where: isForbiddenInSubject) { return nil }
+            // ASCII controls were refused above; only the rest need the Unicode tables.
+            if nonASCII, line.unicodeScalars.contains(where: { $0.value >= 0x80 && isForbiddenInSubject($0) }) {
+                return nil
+            }
             return line
         }
     }

@@ -17,6 +17,7 @@ struct TemplateLocale: Sendable, Equatable {
     /// (`de_DE`, a POSIX habit) are read as hyphens.
     static func candidates(for accountLocale: String?) -> [String] {
         guard let accountLocale else { return [] }
+        if let plain = plainCandidates(accountLocale) { return plain }
         let normalized = accountLocale.trimmingCharacters(in: .whitespaces)
             .replacingOccurrences(of: "_", with: "-").lowercased()
         var subtags = normalized.split(separator: "-", omittingEmptySubsequences: false).map(String.init)
@@ -29,10 +30,34 @@ struct TemplateLocale: Sendable, Equatable {
         return result
     }
 
+    /// ``candidates(for:)`` without Foundation for the usual tag, only ASCII letters, digits, `-`
+    /// and `_` (nothing to trim); nil for anything else.
+    private static func plainCandidates(_ accountLocale: String) -> [String]? {
+        var normalized: [UInt8] = []
+        normalized.reserveCapacity(accountLocale.utf8.count)
+        for byte in accountLocale.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): normalized.append(byte)
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): normalized.append(byte | 0x20)
+            case UInt8(ascii: "-"), UInt8(ascii: "_"): normalized.append(UInt8(ascii: "-"))
+            default: return nil
+            }
+        }
+        let subtags = normalized.split(separator: UInt8(ascii: "-"), omittingEmptySubsequences: false)
+        guard subtags.allSatisfy({ !$0.isEmpty }) else { return [] }
+        return (1...subtags.count).reversed().map { count in
+            String(decoding: normalized[..<subtags[count - 1].endIndex], as: UTF8.self)
+        }
+    }
+
     /// Picks the first candidate the template has, else ``fallback``.
     static func resolve(_ accountLocale: String?, available: Set<String>) -> TemplateLocale {
-        let tag = candidates(for: accountLocale).first(where: available.contains) ?? fallback
-        return TemplateLocale(tag: tag)
+        resolve(accountLocale, isAvailable: available.contains)
+    }
+
+    /// The same, asking the template for each candidate rather than building a set per message.
+    static func resolve(_ accountLocale: String?, isAvailable: (String) -> Bool) -> TemplateLocale {
+        TemplateLocale(tag: candidates(for: accountLocale).first(where: isAvailable) ?? fallback)
     }
 
     private var language: String {
