@@ -4,12 +4,31 @@ extension LocalizedTemplate {
     /// Done on the scalar view because `trimmingCharacters(in:)` bridges through `NSString` and
     /// cost a third of the render time (see BENCHMARKS.md).
     static func trimmed(_ text: String) -> String {
+        // Printable ASCII other than space at both ends (a UTF-8 byte below 0x80 is a whole
+        // scalar): nothing to trim, without the Unicode tables.
+        if let first = text.utf8.first, let last = text.utf8.last, (0x21...0x7E).contains(first),
+            (0x21...0x7E).contains(last)
+        {
+            return text
+        }
         let scalars = text.unicodeScalars
         guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
               let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })
         else { return "" }
         if first == scalars.startIndex && scalars.index(after: last) == scalars.endIndex { return text }
         return String(scalars[first...last])
+    }
+
+    /// ``trimmed(_:)`` plus one final newline, without copying a document that already is so
+    /// (printable ASCII first, and one newline after printable ASCII last: the usual HTML document).
+    static func trimmedLine(_ text: String) -> String {
+        let utf8 = text.utf8
+        if let first = utf8.first, (0x21...0x7E).contains(first), utf8.count >= 2, utf8.last == 0x0A,
+            (0x21...0x7E).contains(utf8[utf8.index(utf8.endIndex, offsetBy: -2)])
+        {
+            return text
+        }
+        return trimmed(text) + "\n"
     }
 
     /// At most one blank line in a row (sections that render nothing leave gaps) and one final newline.

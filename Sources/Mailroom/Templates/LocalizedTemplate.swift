@@ -28,14 +28,15 @@ struct LocalizedTemplate: Sendable {
 
     func render(values: [String: TemplateValue], engine: Engine = .program) -> Outcome {
         var problems: [TemplateError] = []
-        let subjectLine = singleLine(run(subject, [values], engine, &problems), &problems)
-        let textBody = run(text, [values], engine, &problems)
+        let bodyScopes = [values]
+        let subjectLine = singleLine(run(subject, bodyScopes, engine, &problems), &problems)
+        let textBody = run(text, bodyScopes, engine, &problems)
         let textDocument = run(textLayout, [values, layoutValues(textBody, subjectLine)], engine, &problems)
-        let htmlBody = run(html, [values], engine, &problems)
+        let htmlBody = run(html, bodyScopes, engine, &problems)
         let htmlDocument = run(htmlLayout, [values, layoutValues(htmlBody, subjectLine)], engine, &problems)
         let email = RenderedEmail(
             templateName: name, locale: locale, subject: subjectLine,
-            text: Self.tidyText(textDocument), html: Self.trimmed(htmlDocument) + "\n")
+            text: Self.tidyText(textDocument), html: Self.trimmedLine(htmlDocument))
         return Outcome(email: email, problems: problems)
     }
 

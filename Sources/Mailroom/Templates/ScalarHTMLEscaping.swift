@@ -39,6 +39,14 @@ struct ScalarHTMLEscaping: MustacheContentType {
     /// byte are copied whole.
     static func append(_ text: String, to output: inout String) {
         let utf8 = text.utf8
+        // Most values have nothing to escape: one scan of the bytes, then one append.
+        let clean = utf8.withContiguousStorageIfAvailable { bytes in
+            !bytes.contains { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }
+        }
+        if clean == true {
+            output += text
+            return
+        }
         var runStart = utf8.startIndex
         var index = runStart
         while index != utf8.endIndex {

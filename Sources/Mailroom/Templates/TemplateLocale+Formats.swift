@@ -13,8 +13,10 @@ extension TemplateLocale {
         let date: Date.FormatStyle
         let clock: Date.VerbatimFormatStyle
         let pattern: DatePattern?
+        let money: MoneyFormats
 
         init(locale: Locale) {
+            money = MoneyFormats(locale: locale)
             date = Date.FormatStyle(
                 date: .omitted, time: .omitted, locale: locale, calendar: TemplateLocale.calendar,
                 timeZone: TemplateLocale.utc

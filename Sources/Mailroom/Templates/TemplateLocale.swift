@@ -113,7 +113,7 @@ struct TemplateLocale: Sendable, Equatable {
     /// Formats the `Decimal`, not a `Double`: NumberFormatter on Linux goes through `Double` and
     /// rounds large amounts.
     func money(_ money: Money) -> String {
-        money.value.formatted(.currency(code: money.currency).locale(foundationLocale))
+        formats.money.format(money)
     }
 }
 

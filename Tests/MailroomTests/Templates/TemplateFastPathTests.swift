@@ -42,6 +42,8 @@ struct TemplateFastPathTests {
                 #expect(bytes == reference, "\(input.debugDescription)")
             }
             #expect(LocalizedTemplate.tidyText(input) == reference)
+            #expect(LocalizedTemplate.trimmedLine(input) == LocalizedTemplate.trimmed(input) + "\n")
+            #expect(LocalizedTemplate.trimmedLine("<p>" + input + "</p>\n") == LocalizedTemplate.trimmed("<p>" + input + "</p>\n") + "\n")
         }
         #expect(usedBytes > Self.inputs.count / 4)
     }
@@ -100,5 +102,32 @@ struct TemplateFastPathTests {
             #expect(locale.dateTime(timestamp) == expectedDateTime)
         }
         if tag == "en" || tag == "de" { #expect(locale.formats.pattern != nil, "the shipped locales use the pattern") }
+    }
+
+    @Test(arguments: ["en", "de", "de-at", "fr", "es", "hi", "ar", "ja"])
+    func amountsMatchFoundation(tag: String) throws {
+        let locale = TemplateLocale(tag: tag)
+        let posix = Locale(identifier: "en_US_POSIX")
+        var generator = SeededGenerator(seed: UInt64(tag.utf8.count) * 31)
+        var amounts = ["0", "0.5", "0.05", "1000", "1234.5", "999.999", "12345678901234567.89", "100000000000000000000000000000"]
+        for _ in 0..<60 {
+            let integer = String(Int.random(in: 1...9, using: &generator))
+                + (0..<Int.random(in: 0...20, using: &generator)).map { _ in String(Int.random(in: 0...9, using: &generator)) }.joined()
+            let decimals = Int.random(in: 0...3, using: &generator)
+            let fraction = (0..<decimals).map { _ in String(Int.random(in: 0...9, using: &generator)) }.joined()
+            amounts.append(fraction.isEmpty ? integer : "\(integer).\(fraction)")
+        }
+        for currency in ["EUR", "USD", "GBP", "CHF", "JPY", "KWD", "IQD", "CLP", "INR", "HUF", "ISK"] {
+            for amount in amounts {
+                let value = try #require(Decimal(string: amount, locale: posix))
+                let money = Money(amount: amount, value: value, currency: currency)
+                let expected = value.formatted(.currency(code: currency).locale(locale.foundationLocale))
+                #expect(locale.money(money) == expected, "\(tag) \(currency) \(amount)")
+            }
+        }
+        if tag == "en" || tag == "de" {
+            let style = Decimal.FormatStyle.Currency(code: "EUR").locale(locale.foundationLocale)
+            #expect(TemplateLocale.MoneyPattern.derive(style) != nil, "the shipped locales use the pattern")
+        }
     }
 }
