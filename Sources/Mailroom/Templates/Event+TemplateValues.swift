@@ -3,16 +3,19 @@
 /// Keys are snake_case like the event JSON. Every optional field is present as a key, with
 /// `.absent` when the event lacks it, so templates can test it with a section.
 extension Event {
-    func templateValues(in locale: TemplateLocale) -> [String: TemplateValue] {
-        var values: [String: TemplateValue] = [
-            "event_id": .text(id),
-            "account_id": .text(account.id),
-            "email": .text(account.email),
-            "name": optional(account.name),
-            "locale": .text(locale.tag),
-            "occurred_date": .text(locale.date(occurredAt)),
-            "occurred_datetime": .text(locale.dateTime(occurredAt)),
-        ]
+    /// The event's variables in `locale`, added to (and replacing any of) `base`.
+    ///
+    /// - Parameter base: values the event's own replace, such as the configured globals.
+    func templateValues(in locale: TemplateLocale, over base: [String: TemplateValue] = [:]) -> [String: TemplateValue] {
+        var values = base
+        values.reserveCapacity(base.count + 16)
+        values["event_id"] = .text(id)
+        values["account_id"] = .text(account.id)
+        values["email"] = .text(account.email)
+        values["name"] = optional(account.name)
+        values["locale"] = .text(locale.tag)
+        values["occurred_date"] = .text(locale.date(occurredAt))
+        values["occurred_datetime"] = .text(locale.dateTime(occurredAt))
         switch payload {
         case .closureRequested(let data):
             values["reference"] = .text(data.reference)

@@ -18,17 +18,25 @@ struct LocalizedTemplate: Sendable {
         var problems: [TemplateError]
     }
 
-    func render(values: [String: TemplateValue]) -> Outcome {
-        let scope = StrictScope(values: values, recorder: MissRecorder())
+    /// Which renderer the files go through. Tests force ``mustache`` to compare the two.
+    enum Engine: Sendable {
+        /// The compiled ``TemplateProgram`` where the file has one, swift-mustache otherwise.
+        case program
+        /// swift-mustache for every file.
+        case mustache
+    }
+
+    func render(values: [String: TemplateValue], engine: Engine = .program) -> Outcome {
         var problems: [TemplateError] = []
-        let subjectLine = singleLine(run(subject, scope, &problems), &problems)
-        let textBody = run(text, scope, &problems)
-        let textDocument = run(textLayout, scope.adding(layoutValues(textBody, subjectLine)), &problems)
-        let htmlBody = run(html, scope, &problems)
-        let htmlDocument = run(htmlLayout, scope.adding(layoutValues(htmlBody, subjectLine)), &problems)
+        let bodyScopes = [values]
+        let subjectLine = singleLine(run(subject, bodyScopes, engine, &problems), &problems)
+        let textBody = run(text, bodyScopes, engine, &problems)
+        let textDocument = run(textLayout, [values, layoutValues(textBody, subjectLine)], engine, &problems)
+        let htmlBody = run(html, bodyScopes, engine, &problems)
+        let htmlDocument = run(htmlLayout, [values, layoutValues(htmlBody, subjectLine)], engine, &problems)
         let email = RenderedEmail(
             templateName: name, locale: locale, subject: subjectLine,
-            text: Self.tidyText(textDocument), html: Self.trimmed(htmlDocument) + "\n")
+            text: Self.tidyText(textDocument), html: Self.trimmedLine(htmlDocument))
         return Outcome(email: email, problems: problems)
     }
 
@@ -37,16 +45,30 @@ struct LocalizedTemplate: Sendable {
         ["body": .text(Self.trimmed(body)), "subject": .text(subject)]
     }
 
-    private func run(_ file: TemplateFile, _ scope: StrictScope, _ problems: inout [TemplateError]) -> String {
-        let result = file.render(scope)
-        for variable in result.missing {
-            var message = "\(file.path) (template \(name), locale \(locale)): unknown variable {{\(variable)}}"
-            if let guess = Self.closest(to: variable, in: scope.knownNames) { message += "; did you mean {{\(guess)}}?" }
-            message += " Variables available here: \(scope.knownNames.joined(separator: ", "))"
-            problems.append(
-                TemplateError(
-                    code: .missingVariable, message: message, template: name, locale: locale, file: file.path,
-                    variable: variable))
+    /// Renders one file over `scopes` (the event's values, then a layout's own), outermost first.
+    private func run(
+        _ file: TemplateFile, _ scopes: [[String: TemplateValue]], _ engine: Engine,
+        _ problems: inout [TemplateError]
+    ) -> String {
+        let result: TemplateProgram.Result
+        if engine == .program, let program = file.program, let fast = program.render(scopes) {
+            result = fast
+        } else {
+            let slow = file.render(Self.scope(scopes))
+            result = TemplateProgram.Result(output: slow.output, missing: slow.missing, absentRendered: slow.absentRendered)
+        }
+        if !result.missing.isEmpty {
+            // Only now: listing every name is costly and only needed for the message.
+            let knownNames = Self.scope(scopes).knownNames
+            for variable in result.missing {
+                var message = "\(file.path) (template \(name), locale \(locale)): unknown variable {{\(variable)}}"
+                if let guess = Self.closest(to: variable, in: knownNames) { message += "; did you mean {{\(guess)}}?" }
+                message += " Variables available here: \(knownNames.joined(separator: ", "))"
+                problems.append(
+                    TemplateError(
+                        code: .missingVariable, message: message, template: name, locale: locale, file: file.path,
+                        variable: variable))
+            }
         }
         for variable in result.absentRendered {
             problems.append(
@@ -60,14 +82,20 @@ struct LocalizedTemplate: Sendable {
         return result.output
     }
 
+    /// swift-mustache's root object for `scopes`: each scope falls back to the one before it.
+    private static func scope(_ scopes: [[String: TemplateValue]]) -> StrictScope {
+        var scope = StrictScope(values: scopes.first ?? [:], recorder: MissRecorder())
+        for extra in scopes.dropFirst() { scope = scope.adding(extra) }
+        return scope
+    }
+
     /// Collapses spaces and refuses line breaks and control characters, which in a subject would
     /// become header injection. Template line breaks were folded when the subject was compiled, so
     /// any left here came from data.
     private func singleLine(_ rendered: String, _ problems: inout [TemplateError]) -> String {
+        if let line = Self.collapsedSpaces(rendered) { return line }
         let line = rendered.split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ")
-        let forbidden = line.unicodeScalars.first { scalar in
-            scalar.properties.generalCategory == .control || scalar == "\u{2028}" || scalar == "\u{2029}"
-        }
+        let forbidden = line.unicodeScalars.first(where: Self.isForbiddenInSubject)
         if let forbidden {
             let hex = String(forbidden.value, radix: 16, uppercase: true)
             problems.append(
@@ -85,30 +113,6 @@ struct LocalizedTemplate: Sendable {
                     template: name, locale: locale, file: subject.path))
         }
         return line
-    }
-
-    /// Without leading and trailing white space and line breaks: the scalars Foundation's
-    /// `.whitespacesAndNewlines` holds, which are exactly Unicode's `White_Space` property.
-    /// Done on the scalar view because `trimmingCharacters(in:)` bridges through `NSString` and
-    /// cost a third of the render time (see BENCHMARKS.md).
-    static func trimmed(_ text: String) -> String {
-        let scalars = text.unicodeScalars
-        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
-              let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })
-        else { return "" }
-        if first == scalars.startIndex && scalars.index(after: last) == scalars.endIndex { return text }
-        return String(scalars[first...last])
-    }
-
-    /// At most one blank line in a row (sections that render nothing leave gaps) and one final newline.
-    private static func tidyText(_ text: String) -> String {
-        var lines: [Substring] = []
-        for line in trimmed(text).split(separator: "\n", omittingEmptySubsequences: false) {
-            let line = line.trimmingTrailingWhitespace()
-            if line.isEmpty, lines.last?.isEmpty == true { continue }
-            lines.append(line)
-        }
-        return lines.joined(separator: "\n") + "\n"
     }
 
     /// The known name nearest to a misspelt one, if it is near enough to be a likely typo.
@@ -131,13 +135,5 @@ struct LocalizedTemplate: Sendable {
             previous = current
         }
         return previous[b.count]
-    }
-}
-
-extension Substring {
-    fileprivate func trimmingTrailingWhitespace() -> Substring {
-        var result = self
-        while let last = result.last, last == " " || last == "\t" { result.removeLast() }
-        return result
     }
 }

@@ -33,4 +33,43 @@ struct ScalarHTMLEscaping: MustacheContentType {
         }
         return String(escaped)
     }
+
+    /// Appends `text` escaped exactly as ``escapeText(_:)`` does, for ``TemplateProgram``. The five special characters are ASCII, and in UTF-8 an ASCII byte
+    /// is always a whole scalar, so escaping bytes is escaping scalars; runs without a special
+    /// byte are copied whole.
+    static func append(_ text: String, to output: inout String) {
+        let utf8 = text.utf8
+        // Most values have nothing to escape: one scan of the bytes, then one append.
+        let clean = utf8.withContiguousStorageIfAvailable { bytes in
+            !bytes.contains { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }
+        }
+        if clean == true {
+            output += text
+            return
+        }
+        var runStart = utf8.startIndex
+        var index = runStart
+        while index != utf8.endIndex {
+            let entity: String
+            switch utf8[index] {
+            case UInt8(ascii: "&"): entity = "&amp;"
+            case UInt8(ascii: "<"): entity = "&lt;"
+            case UInt8(ascii: ">"): entity = "&gt;"
+            case UInt8(ascii: "\""): entity = "&quot;"
+            case UInt8(ascii: "'"): entity = "&#39;"
+            default:
+                utf8.formIndex(after: &index)
+                continue
+            }
+            output += text[runStart..<index]
+            output += entity
+            utf8.formIndex(after: &index)
+            runStart = index
+        }
+        if runStart == utf8.startIndex {
+            output += text
+        } else {
+            output += text[runStart..<utf8.endIndex]
+        }
+    }
 }

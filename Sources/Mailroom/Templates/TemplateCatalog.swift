@@ -19,6 +19,8 @@ public struct TemplateCatalog: Sendable {
     /// Template name, then lower-case locale tag.
     let templates: [String: [String: LocalizedTemplate]]
     let samples: [String: [URL]]
+    /// ``globals`` as template values, made once rather than per message.
+    let globalValues: [String: TemplateValue]
 
     /// What templates see when nothing is configured.
     public static let defaultGlobals: [String: String] = ["company": "Example"]
@@ -33,6 +35,7 @@ public struct TemplateCatalog: Sendable {
         let loaded = try Self.load(directory: directory)
         self.directory = directory
         self.globals = globals
+        self.globalValues = globals.mapValues(TemplateValue.text)
         self.templates = loaded.templates
         self.samples = loaded.samples
     }
@@ -72,21 +75,24 @@ public struct TemplateCatalog: Sendable {
     }
 
     /// Renders and returns every problem instead of throwing the first.
-    func renderCollecting(_ event: Event) throws(TemplateError) -> LocalizedTemplate.Outcome {
+    ///
+    /// - Parameter engine: `.mustache` renders every file with swift-mustache, for tests that
+    ///   compare it with the compiled fast path.
+    func renderCollecting(
+        _ event: Event, engine: LocalizedTemplate.Engine = .program
+    ) throws(TemplateError) -> LocalizedTemplate.Outcome {
         let name = event.type.templateName
         guard let byLocale = templates[name] else {
             throw TemplateError(
                 code: .missingTemplate, message: "no template \(name) for events of type \(event.type.rawValue)",
                 template: name)
         }
-        let locale = TemplateLocale.resolve(event.account.locale, available: Set(byLocale.keys))
+        let locale = TemplateLocale.resolve(event.account.locale) { byLocale[$0] != nil }
         guard let localized = byLocale[locale.tag] ?? byLocale[TemplateLocale.fallback] else {
             throw TemplateError(
                 code: .missingPart, message: "template \(name) has no \(TemplateLocale.fallback) files",
                 template: name, locale: TemplateLocale.fallback)
         }
-        var values = globals.mapValues(TemplateValue.text)
-        values.merge(event.templateValues(in: locale)) { _, eventValue in eventValue }
-        return localized.render(values: values)
+        return localized.render(values: event.templateValues(in: locale, over: globalValues), engine: engine)
     }
 }

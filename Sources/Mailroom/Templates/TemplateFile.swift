@@ -15,6 +15,9 @@ struct TemplateFile: Sendable {
     let path: String
     let part: TemplatePart
     let template: MustacheTemplate
+    /// The same source compiled for the fast path, or nil when it uses something only
+    /// swift-mustache renders (see ``TemplateProgram``).
+    let program: TemplateProgram?
 
     /// Reads and compiles one file. Called once per file per catalog, never per message.
     ///
@@ -25,6 +28,13 @@ struct TemplateFile: Sendable {
         _ url: URL, path: String, part: TemplatePart, template: String?, locale: String?
     ) throws(TemplateError) -> TemplateFile {
         let source = try read(url, path: path, template: template, locale: locale)
+        return try compile(source, path: path, part: part, template: template, locale: locale)
+    }
+
+    /// Compiles a file's text (already read: no BOM, `\n` line breaks) for both renderers.
+    static func compile(
+        _ source: String, path: String, part: TemplatePart, template: String?, locale: String?
+    ) throws(TemplateError) -> TemplateFile {
         if let tag = unsupportedTag(in: source) {
             throw TemplateError(
                 code: .unsupportedTag,
@@ -47,7 +57,8 @@ struct TemplateFile: Sendable {
             text = "{{% CONTENT_TYPE: \(ScalarHTMLEscaping.contentTypeName)}}\n" + text
         }
         do {
-            return TemplateFile(path: path, part: part, template: try MustacheTemplate(string: text))
+            let template = try MustacheTemplate(string: text)
+            return TemplateFile(path: path, part: part, template: template, program: TemplateProgram.compile(text))
         } catch let error as MustacheTemplate.ParserError {
             let line = max(1, error.context.lineNumber - pragmaLines)
             throw TemplateError(

@@ -17,6 +17,7 @@ struct TemplateLocale: Sendable, Equatable {
     /// (`de_DE`, a POSIX habit) are read as hyphens.
     static func candidates(for accountLocale: String?) -> [String] {
         guard let accountLocale else { return [] }
+        if let plain = plainCandidates(accountLocale) { return plain }
         let normalized = accountLocale.trimmingCharacters(in: .whitespaces)
             .replacingOccurrences(of: "_", with: "-").lowercased()
         var subtags = normalized.split(separator: "-", omittingEmptySubsequences: false).map(String.init)
@@ -29,10 +30,34 @@ struct TemplateLocale: Sendable, Equatable {
         return result
     }
 
+    /// ``candidates(for:)`` without Foundation for the usual tag, only ASCII letters, digits, `-`
+    /// and `_` (nothing to trim); nil for anything else.
+    private static func plainCandidates(_ accountLocale: String) -> [String]? {
+        var normalized: [UInt8] = []
+        normalized.reserveCapacity(accountLocale.utf8.count)
+        for byte in accountLocale.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): normalized.append(byte)
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): normalized.append(byte | 0x20)
+            case UInt8(ascii: "-"), UInt8(ascii: "_"): normalized.append(UInt8(ascii: "-"))
+            default: return nil
+            }
+        }
+        let subtags = normalized.split(separator: UInt8(ascii: "-"), omittingEmptySubsequences: false)
+        guard subtags.allSatisfy({ !$0.isEmpty }) else { return [] }
+        return (1...subtags.count).reversed().map { count in
+            String(decoding: normalized[..<subtags[count - 1].endIndex], as: UTF8.self)
+        }
+    }
+
     /// Picks the first candidate the template has, else ``fallback``.
     static func resolve(_ accountLocale: String?, available: Set<String>) -> TemplateLocale {
-        let tag = candidates(for: accountLocale).first(where: available.contains) ?? fallback
-        return TemplateLocale(tag: tag)
+        resolve(accountLocale, isAvailable: available.contains)
+    }
+
+    /// The same, asking the template for each candidate rather than building a set per message.
+    static func resolve(_ accountLocale: String?, isAvailable: (String) -> Bool) -> TemplateLocale {
+        TemplateLocale(tag: candidates(for: accountLocale).first(where: isAvailable) ?? fallback)
     }
 
     private var language: String {
@@ -45,21 +70,19 @@ struct TemplateLocale: Sendable, Equatable {
         Locale(identifier: tag == "en" ? "en_GB" : tag)
     }
 
-    private static let utc = TimeZone(identifier: "UTC") ?? TimeZone(secondsFromGMT: 0) ?? .current
+    static let utc = TimeZone(identifier: "UTC") ?? TimeZone(secondsFromGMT: 0) ?? .current
 
-    private static var calendar: Calendar {
+    static let calendar: Calendar = {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = utc
         return calendar
-    }
+    }()
 
     /// `12 December 2026`, `12. Dezember 2026`; always in UTC, like the timestamps in the events.
     func date(_ timestamp: Timestamp) -> String {
-        let style = Date.FormatStyle(
-            date: .omitted, time: .omitted, locale: foundationLocale,
-            calendar: Self.calendar, timeZone: Self.utc
-        ).day(.defaultDigits).month(.wide).year(.defaultDigits)
-        return timestamp.date.formatted(style)
+        let formats = formats
+        if let pattern = formats.pattern, let time = CivilTime(timestamp.date) { return pattern.date(time) }
+        return timestamp.date.formatted(formats.date)
     }
 
     /// `12 December 2026 at 09:15 UTC`, `12. Dezember 2026 um 09:15 Uhr UTC`.
@@ -67,15 +90,20 @@ struct TemplateLocale: Sendable, Equatable {
     /// A date-only timestamp (a whole day) renders as its date alone.
     func dateTime(_ timestamp: Timestamp) -> String {
         guard !timestamp.dateOnly else { return date(timestamp) }
-        let clock = Date.VerbatimFormatStyle(
-            format: "\(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased)):\(minute: .twoDigits)",
-            timeZone: Self.utc, calendar: Self.calendar
-        )
-        let time = timestamp.date.formatted(clock)
+        let formats = formats
+        let date: String
+        let time: String
+        if let pattern = formats.pattern, let civil = CivilTime(timestamp.date) {
+            date = pattern.date(civil)
+            time = pattern.clock(civil)
+        } else {
+            date = timestamp.date.formatted(formats.date)
+            time = timestamp.date.formatted(formats.clock)
+        }
         switch language {
-        case "en": return "\(date(timestamp)) at \(time) UTC"
-        case "de": return "\(date(timestamp)) um \(time) Uhr UTC"
-        default: return "\(date(timestamp)), \(time) UTC"
+        case "en": return "\(date) at \(time) UTC"
+        case "de": return "\(date) um \(time) Uhr UTC"
+        default: return "\(date), \(time) UTC"
         }
     }
 
@@ -85,7 +113,7 @@ struct TemplateLocale: Sendable, Equatable {
     /// Formats the `Decimal`, not a `Double`: NumberFormatter on Linux goes through `Double` and
     /// rounds large amounts.
     func money(_ money: Money) -> String {
-        money.value.formatted(.currency(code: money.currency).locale(foundationLocale))
+        formats.money.format(money)
     }
 }
 

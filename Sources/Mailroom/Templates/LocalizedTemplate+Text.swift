@@ -1,0 +1,140 @@
+extension LocalizedTemplate {
+    /// Without leading and trailing white space and line breaks: the scalars Foundation's
+    /// `.whitespacesAndNewlines` holds, which are exactly Unicode's `White_Space` property.
+    /// Done on the scalar view because `trimmingCharacters(in:)` bridges through `NSString` and
+    /// cost a third of the render time (see BENCHMARKS.md).
+    static func trimmed(_ text: String) -> String {
+        // Printable ASCII other than space at both ends (a UTF-8 byte below 0x80 is a whole
+        // scalar): nothing to trim, without the Unicode tables.
+        if let first = text.utf8.first, let last = text.utf8.last, (0x21...0x7E).contains(first),
+            (0x21...0x7E).contains(last)
+        {
+            return text
+        }
+        let scalars = text.unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
+              let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })
+        else { return "" }
+        if first == scalars.startIndex && scalars.index(after: last) == scalars.endIndex { return text }
+        return String(scalars[first...last])
+    }
+
+    /// ``trimmed(_:)`` plus one final newline, without copying a document that already is so
+    /// (printable ASCII first, and one newline after printable ASCII last: the usual HTML document).
+    static func trimmedLine(_ text: String) -> String {
+        let utf8 = text.utf8
+        if let first = utf8.first, (0x21...0x7E).contains(first), utf8.count >= 2, utf8.last == 0x0A,
+            (0x21...0x7E).contains(utf8[utf8.index(utf8.endIndex, offsetBy: -2)])
+        {
+            return text
+        }
+        return trimmed(text) + "\n"
+    }
+
+    /// At most one blank line in a row (sections that render nothing leave gaps) and one final newline.
+    static func tidyText(_ text: String) -> String {
+        let text = trimmed(text)
+        return tidiedBytes(text) ?? tidiedCharacters(text)
+    }
+
+    /// ``tidyText(_:)`` by `Character`, as it was first written: the reference for the byte version.
+    static func tidiedCharacters(_ trimmedText: String) -> String {
+        var lines: [Substring] = []
+        for line in trimmedText.split(separator: "\n", omittingEmptySubsequences: false) {
+            let line = line.trimmingTrailingWhitespace()
+            if line.isEmpty, lines.last?.isEmpty == true { continue }
+            lines.append(line)
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// ``tidiedCharacters(_:)`` on UTF-8 bytes, one pass and one allocation; nil when bytes and
+    /// `Character`s could disagree, and the `Character` version must decide: a CR (CR LF is one
+    /// `Character`, so no line break for `split`) or a space stripped right after a non-ASCII
+    /// byte (a prepended mark such as U+0600 makes that space part of a larger `Character`).
+    static func tidiedBytes(_ trimmedText: String) -> String? {
+        var text = trimmedText
+        return text.withUTF8 { bytes -> String? in
+            var output: [UInt8] = []
+            output.reserveCapacity(bytes.count + 1)
+            var hasLines = false
+            var lastLineEmpty = false
+            var start = 0
+            while true {
+                var end = start
+                while end < bytes.count, bytes[end] != 0x0A {
+                    if bytes[end] == 0x0D { return nil }
+                    end += 1
+                }
+                var lineEnd = end
+                while lineEnd > start, bytes[lineEnd - 1] == 0x20 || bytes[lineEnd - 1] == 0x09 {
+                    if bytes[lineEnd - 1] == 0x20, lineEnd - 2 >= start, bytes[lineEnd - 2] >= 0x80 { return nil }
+                    lineEnd -= 1
+                }
+                let empty = lineEnd == start
+                if !(empty && lastLineEmpty) {
+                    if hasLines { output.append(0x0A) }
+                    output.append(contentsOf: bytes[start..<lineEnd])
+                    hasLines = true
+                    lastLineEmpty = empty
+                }
+                guard end < bytes.count else { break }
+                start = end + 1
+            }
+            output.append(0x0A)
+            return String(decoding: output, as: UTF8.self)
+        }
+    }
+
+    /// Runs of spaces and tabs as one space, none at the ends, by bytes; nil when the subject
+    /// needs the `Character` version: it is empty or holds a control character (both errors), a
+    /// C1 control, U+2028 or U+2029, or a space next to a non-ASCII byte (which may join it into
+    /// a larger `Character` that is not a separator).
+    static func collapsedSpaces(_ rendered: String) -> String? {
+        var text = rendered
+        return text.withUTF8 { bytes -> String? in
+            var output: [UInt8] = []
+            output.reserveCapacity(bytes.count)
+            var pendingSpace = false
+            var nonASCII = false
+            for index in bytes.indices {
+                let byte = bytes[index]
+                if byte == 0x20 || byte == 0x09 {
+                    if byte == 0x20,
+                        (index > 0 && bytes[index - 1] >= 0x80) || (index + 1 < bytes.count && bytes[index + 1] >= 0x80)
+                    {
+                        return nil
+                    }
+                    pendingSpace = !output.isEmpty
+                } else if byte < 0x20 || byte == 0x7F {
+                    return nil
+                } else {
+                    if pendingSpace { output.append(0x20) }
+                    pendingSpace = false
+                    nonASCII = nonASCII || byte >= 0x80
+                    output.append(byte)
+                }
+            }
+            guard !output.isEmpty else { return nil }
+            let line = String(decoding: output, as: UTF8.self)
+            // ASCII controls were refused above; only the rest need the Unicode tables.
+            if nonASCII, line.unicodeScalars.contains(where: { $0.value >= 0x80 && isForbiddenInSubject($0) }) {
+                return nil
+            }
+            return line
+        }
+    }
+
+    /// A line break or control character, which in a subject would become header injection.
+    static func isForbiddenInSubject(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.properties.generalCategory == .control || scalar == "\u{2028}" || scalar == "\u{2029}"
+    }
+}
+
+extension Substring {
+    fileprivate func trimmingTrailingWhitespace() -> Substring {
+        var result = self
+        while let last = result.last, last == " " || last == "\t" { result.removeLast() }
+        return result
+    }
+}

@@ -1,0 +1,175 @@
+import Foundation
+import Synchronization
+
+extension TemplateLocale {
+    /// The formats of one locale, made once per process rather than once per value: building a
+    /// `Date.FormatStyle` and formatting through ICU was 8% of a message (issue #4).
+    ///
+    /// Dates in the common range are written from a pattern read off Foundation's own output
+    /// (`23 July 2031` gives day, month names and year in their places) and kept only if it
+    /// reproduces Foundation's output for a spread of dates; otherwise, and for any date outside
+    /// the verified range or with a fraction of a second, Foundation formats it as before.
+    final class Formats: Sendable {
+        let date: Date.FormatStyle
+        let clock: Date.VerbatimFormatStyle
+        let pattern: DatePattern?
+        let money: MoneyFormats
+
+        init(locale: Locale) {
+            money = MoneyFormats(locale: locale)
+            date = Date.FormatStyle(
+                date: .omitted, time: .omitted, locale: locale, calendar: TemplateLocale.calendar,
+                timeZone: TemplateLocale.utc
+            ).day(.defaultDigits).month(.wide).year(.defaultDigits)
+            clock = Date.VerbatimFormatStyle(
+                format: "\(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased)):\(minute: .twoDigits)",
+                timeZone: TemplateLocale.utc, calendar: TemplateLocale.calendar)
+            pattern = DatePattern.derive(from: date, clock: clock)
+        }
+    }
+
+    private static let formatsByTag = Mutex<[String: Formats]>([:])
+
+    /// This locale's formats, made on first use.
+    var formats: Formats {
+        if let known = Self.formatsByTag.withLock({ $0[tag] }) { return known }
+        let made = Formats(locale: foundationLocale)
+        return Self.formatsByTag.withLock { cache in
+            if let raced = cache[tag] { return raced }
+            cache[tag] = made
+            return made
+        }
+    }
+
+    /// A UTC calendar day and time of day from a whole second, without ICU.
+    struct CivilTime: Equatable {
+        var year: Int
+        var month: Int
+        var day: Int
+        var hour: Int
+        var minute: Int
+
+        /// The years the pattern is checked for; ICU's calendar is Julian before 1582.
+        static let years = 1900...9999
+
+        init(year: Int, month: Int, day: Int, hour: Int, minute: Int) {
+            self.year = year
+            self.month = month
+            self.day = day
+            self.hour = hour
+            self.minute = minute
+        }
+
+        /// nil for a fraction of a second (ICU's millisecond rounding decides those) or a year
+        /// outside ``years``.
+        init?(_ date: Date) {
+            let seconds = date.timeIntervalSince1970
+            guard seconds.rounded(.down) == seconds, abs(seconds) < 1e12 else { return nil }
+            let whole = Int(seconds)
+            let days = whole >= 0 ? whole / 86_400 : (whole - 86_399) / 86_400
+            let secondOfDay = whole - days * 86_400
+            // Howard Hinnant's days-to-civil for the proleptic Gregorian calendar.
+            let shifted = days + 719_468
+            let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
+            let dayOfEra = shifted - era * 146_097
+            let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+            let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+            let monthIndex = (5 * dayOfYear + 2) / 153
+            day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+            month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+            year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+            hour = secondOfDay / 3600
+            minute = secondOfDay % 3600 / 60
+            guard Self.years.contains(year) else { return nil }
+        }
+    }
+
+    /// A locale's long date as literal text around day, month name and year, read off Foundation.
+    struct DatePattern: Sendable {
+        /// Literal text and placeholders: `\u{1}` day, `\u{2}` month name, `\u{3}` year.
+        let pieces: [String]
+        let monthNames: [String]
+
+        func date(_ time: CivilTime) -> String {
+            var result = ""
+            for piece in pieces {
+                switch piece {
+                case "\u{1}": result += String(time.day)
+                case "\u{2}": result += monthNames[time.month - 1]
+                case "\u{3}": result += String(time.year)
+                default: result += piece
+                }
+            }
+            return result
+        }
+
+        func clock(_ time: CivilTime) -> String {
+            let hour = time.hour < 10 ? "0\(time.hour)" : String(time.hour)
+            let minute = time.minute < 10 ? "0\(time.minute)" : String(time.minute)
+            return "\(hour):\(minute)"
+        }
+
+        private static let placeholders: Set<Character> = ["\u{1}", "\u{2}", "\u{3}"]
+
+        /// The pattern, or nil when Foundation's output does not fit one or is not reproduced.
+        static func derive(from style: Date.FormatStyle, clock: Date.VerbatimFormatStyle) -> DatePattern? {
+            var templates: [String] = []
+            for month in 1...12 {
+                guard let date = makeDate(2031, month, 23, 0, 0) else { return nil }
+                let text = date.formatted(style)
+                guard text.components(separatedBy: "23").count == 2, text.components(separatedBy: "2031").count == 2
+                else { return nil }
+                templates.append(
+                    text.replacingOccurrences(of: "2031", with: "\u{3}").replacingOccurrences(of: "23", with: "\u{1}"))
+            }
+            let prefix = templates.dropFirst().reduce(Array(templates[0])) { common, next in
+                Array(zip(common, next).prefix { $0 == $1 }.map(\.0))
+            }
+            let suffix = templates.dropFirst().reduce(Array(templates[0].reversed())) { common, next in
+                Array(zip(common, next.reversed()).prefix { $0 == $1 }.map(\.0))
+            }.reversed()
+            let names = templates.map { String($0.dropFirst(prefix.count).dropLast(suffix.count)) }
+            guard prefix.count + suffix.count < templates.map(\.count).min() ?? 0,
+                !names.contains(where: { $0.contains(where: { $0.isNumber || placeholders.contains($0) }) })
+            else { return nil }
+            var pieces: [String] = []
+            var literal = ""
+            for character in String(prefix) + "\u{2}" + String(suffix) {
+                guard placeholders.contains(character) else {
+                    literal.append(character)
+                    continue
+                }
+                if !literal.isEmpty { pieces.append(literal) }
+                literal = ""
+                pieces.append(String(character))
+            }
+            if !literal.isEmpty { pieces.append(literal) }
+            let pattern = DatePattern(pieces: pieces, monthNames: names)
+            return pattern.reproduces(style, clock) ? pattern : nil
+        }
+
+        /// Every month at the edges of the range, the first and last days, leap days and a spread
+        /// of times, compared with Foundation.
+        private func reproduces(_ style: Date.FormatStyle, _ clockStyle: Date.VerbatimFormatStyle) -> Bool {
+            var samples: [(Int, Int, Int, Int, Int)] = [(2000, 2, 29, 0, 0), (2024, 2, 29, 23, 59), (2100, 2, 28, 12, 0)]
+            for year in [CivilTime.years.lowerBound, 1999, 2026, 2031, CivilTime.years.upperBound] {
+                for month in 1...12 {
+                    for day in [1, 9, 10, 28] { samples.append((year, month, day, (month * 7 + day) % 24, day * 2 % 60)) }
+                }
+                samples.append((year, 12, 31, 23, 59))
+            }
+            for (year, month, day, hour, minute) in samples {
+                guard let date = Self.makeDate(year, month, day, hour, minute), let time = CivilTime(date),
+                    time == CivilTime(year: year, month: month, day: day, hour: hour, minute: minute),
+                    self.date(time) == date.formatted(style), clock(time) == date.formatted(clockStyle)
+                else { return false }
+            }
+            return true
+        }
+
+        private static func makeDate(_ year: Int, _ month: Int, _ day: Int, _ hour: Int, _ minute: Int) -> Date? {
+            TemplateLocale.calendar.date(
+                from: DateComponents(year: year, month: month, day: day, hour: hour, minute: minute))
+        }
+    }
+}
