@@ -116,7 +116,9 @@ extension CurlSMTPConnection {
         if address.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) {
             return "control characters (CR, LF, ...) would inject SMTP commands"
         }
-        if address.contains("<") || address.contains(">") { return "angle brackets are not part of an address" }
+        if address.utf8.contains(UInt8(ascii: "<")) || address.utf8.contains(UInt8(ascii: ">")) {
+            return "angle brackets are not part of an address"
+        }
         return AddressSpec.problem(with: address)
     }
 

@@ -90,7 +90,8 @@ public final class CurlSMTPConnection: MailConnection {
     /// Runs one transaction; per-message options are set anew because libcurl keeps the old ones.
     private func transfer(_ message: ComposedMessage, on handle: UnsafeMutableRawPointer, freshConnection: Bool,
                           beforeData: @escaping () -> Void) -> CurlTransferOutcome {
-        context.reset(message: message.bytes, implicitTLS: settings.endpoint.security == .implicitTLS, beforeData: beforeData)
+        context.reset(message: message.bytes, implicitTLS: settings.endpoint.security == .implicitTLS,
+                      keepTranscript: logger.logLevel <= .trace, beforeData: beforeData)
         defer { context.finish() }
         errorBuffer[0] = 0
         var recipients: UnsafeMutablePointer<curl_slist>?

@@ -6,8 +6,10 @@ import Mailroom
 /// the connection's thread, so no locking is needed. One instance lives as long as the easy handle
 /// (QUIT at cleanup still produces debug output) and is reset for every message.
 final class CurlTransferContext {
-    /// The conversation as seen on the wire, secrets redacted, at most ``transcriptLimit`` lines.
+    /// The conversation as seen on the wire, secrets redacted, at most ``transcriptLimit`` lines;
+    /// kept only when asked for (trace logging), since it costs a few strings per command.
     private(set) var transcript: [String] = []
+    private var keepsTranscript = false
     private(set) var stage: SMTPStage = .connect
     /// The last complete reply the server sent.
     private(set) var lastReply: SMTPReply?
@@ -25,8 +27,9 @@ final class CurlTransferContext {
     private var quitSent = false
     private static let transcriptLimit = 200
 
-    func reset(message: [UInt8], implicitTLS: Bool, beforeData: (() -> Void)?) {
+    func reset(message: [UInt8], implicitTLS: Bool, keepTranscript: Bool, beforeData: (() -> Void)?) {
         self.message = message
+        self.keepsTranscript = keepTranscript
         self.beforeData = beforeData
         self.offset = 0
         self.implicitTLS = implicitTLS
@@ -69,9 +72,10 @@ final class CurlTransferContext {
     func debug(kind: DebugKind, bytes: UnsafeRawBufferPointer) {
         switch kind {
         case .text:
+            guard stage == .connect else { return }
             let text = String(decoding: bytes, as: UTF8.self)
-            if stage == .connect && !implicitTLS && text.hasPrefix("Connected to ") { stage = .greeting }
-            if stage == .connect && implicitTLS && text.hasPrefix("SSL connection using") { stage = .greeting }
+            if !implicitTLS && text.hasPrefix("Connected to ") { stage = .greeting }
+            if implicitTLS && text.hasPrefix("SSL connection using") { stage = .greeting }
         case .headerIn:
             for line in Self.lines(bytes) { received(line) }
         case .headerOut:
@@ -84,13 +88,13 @@ final class CurlTransferContext {
     private func received(_ line: Substring) {
         if stage == .connect { stage = .greeting }
         guard let reply = parser.consume(line: line) else {
-            record("S: \(line)")
+            if keepsTranscript { record("S: \(line)") }
             return
         }
         if reply.code == 334 {
             awaitingAuthContinuation = true
-            record("S: 334 [redacted]")
-        } else {
+            if keepsTranscript { record("S: 334 [redacted]") }
+        } else if keepsTranscript {
             record("S: \(line)")
         }
         if !quitSent { lastReply = reply }
@@ -99,21 +103,31 @@ final class CurlTransferContext {
     private func sent(_ line: Substring) {
         if awaitingAuthContinuation {
             awaitingAuthContinuation = false
-            record("C: [redacted]")
+            if keepsTranscript { record("C: [redacted]") }
             return
         }
-        let verb = line.prefix(while: { $0 != " " && $0 != ":" }).uppercased()
-        switch verb {
-        case "EHLO", "HELO": stage = .ehlo
-        case "STARTTLS": stage = .starttls
-        case "AUTH": stage = .auth
-        case "MAIL": stage = .mailFrom
-        case "RCPT": stage = .rcptTo
-        case "DATA": stage = .data
-        case "QUIT": quitSent = true  // the stage that failed stays the one reported
-        default: break
+        let verb = line.utf8.prefix { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: ":") }
+        func named(_ name: StaticString) -> Bool {
+            // ASCII letters only, so OR-ing 0x20 compares them case-insensitively.
+            verb.count == name.utf8CodeUnitCount && name.withUTF8Buffer { zip(verb, $0).allSatisfy { $0 | 0x20 == $1 | 0x20 } }
         }
-        if verb == "AUTH" {
+        if named("EHLO") || named("HELO") {
+            stage = .ehlo
+        } else if named("STARTTLS") {
+            stage = .starttls
+        } else if named("AUTH") {
+            stage = .auth
+        } else if named("MAIL") {
+            stage = .mailFrom
+        } else if named("RCPT") {
+            stage = .rcptTo
+        } else if named("DATA") {
+            stage = .data
+        } else if named("QUIT") {
+            quitSent = true  // the stage that failed stays the one reported
+        }
+        guard keepsTranscript else { return }
+        if named("AUTH") {
             let mechanism = line.split(separator: " ").dropFirst().first ?? ""
             record("C: AUTH \(mechanism) [redacted]")
         } else {
@@ -125,8 +139,24 @@ final class CurlTransferContext {
         if transcript.count < Self.transcriptLimit { transcript.append(line) }
     }
 
+    /// The non-empty lines of a chunk, split at CR and LF bytes (not Characters: grapheme
+    /// breaking cost more than the rest of the reply handling).
     private static func lines(_ bytes: UnsafeRawBufferPointer) -> [Substring] {
         let text = String(decoding: bytes, as: UTF8.self)
-        return text.split(omittingEmptySubsequences: true, whereSeparator: { $0 == "\r\n" || $0 == "\n" || $0 == "\r" })
+        let utf8 = text.utf8
+        var lines: [Substring] = []
+        var start = utf8.startIndex
+        var index = start
+        while index < utf8.endIndex {
+            let byte = utf8[index]
+            let next = utf8.index(after: index)
+            if byte == UInt8(ascii: "\r") || byte == UInt8(ascii: "\n") {
+                if start < index { lines.append(text[start..<index]) }
+                start = next
+            }
+            index = next
+        }
+        if start < utf8.endIndex { lines.append(text[start...]) }
+        return lines
     }
 }

@@ -7,10 +7,11 @@ import Foundation
 /// result is journaled the server has already answered, so making the worker wait for the disk
 /// protects nothing: what matters is how long a result could be lost to a power failure (the
 /// message would then be found `attempt-started` or `queued` after a reboot, and might be sent
-/// again). Here a flusher thread syncs the outbox's filesystem as soon as a record was written,
-/// back to back, so that window stays about one flush long (~1 ms here) while one flush covers
-/// every record written meanwhile. A process crash loses nothing: the records are in the page
-/// cache. ``finish()`` flushes what is left before a run reports its outcome.
+/// again). Here a flusher thread syncs the outbox's filesystem once records were written, at most
+/// every ``interval`` (5 ms), so that window stays a few milliseconds while one flush covers
+/// every record written meanwhile (syncing back to back cost ~4% of the CPU at 4,000 messages/s).
+/// A process crash loses nothing: the records are in the page cache. ``finish()`` flushes what is
+/// left before a run reports its outcome.
 public final class JournalFlusher: @unchecked Sendable {
     private let outbox: Outbox
     // Everything below is guarded by `condition`.
@@ -20,10 +21,16 @@ public final class JournalFlusher: @unchecked Sendable {
     private var flushed: UInt64 = 0
     private var running = false
     private var stopping = false
+    /// The flusher waits for records (not for its interval): only then does a write wake it.
+    private var idle = false
     private var lastError: OutboxError?
 
-    public init(outbox: Outbox) {
+    /// The shortest time between the starts of two flushes.
+    public let interval: Duration
+
+    public init(outbox: Outbox, interval: Duration = .milliseconds(5)) {
         self.outbox = outbox
+        self.interval = interval
     }
 
     /// Notes that a record was written without `sync`; it will be flushed shortly.
@@ -37,7 +44,7 @@ public final class JournalFlusher: @unchecked Sendable {
             thread.name = "mailroom-journal-flush"
             thread.start()
         }
-        condition.broadcast()
+        if idle { condition.broadcast() }
     }
 
     /// Stops the flusher and makes every record written so far durable.
@@ -58,13 +65,21 @@ public final class JournalFlusher: @unchecked Sendable {
     private func loop() {
         condition.lock()
         while true {
-            while written == flushed && !stopping { condition.wait() }
+            while written == flushed && !stopping {
+                idle = true
+                condition.wait()
+                idle = false
+            }
             if written == flushed { break }
             let target = written
             condition.unlock()
+            let started = Date()
             var failure: OutboxError?
             do { try outbox.sync() } catch { failure = error }
             condition.lock()
+            // Let records gather until the interval is over, unless the run is finishing.
+            let next = started.addingTimeInterval(interval.seconds)
+            while !stopping && Date() < next { _ = condition.wait(until: next) }
             if let failure { lastError = failure } else { flushed = target }
             if failure != nil && stopping { break }
         }
