@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Turns run.sh's raw measurements into the one table (Markdown) it prints.
 
-Input rows (tab-separated): row, n, run, elapsed_s, user_s, sys_s, max_rss_kb; or for `render`:
-row, n, run, msgs_per_s. Every figure is "median [min-max]" over the runs; every ratio is taken
+Input rows (tab-separated): row, n, run, elapsed_s, user_s, sys_s, max_rss_kb; or for `render`
+(and its stages `render-decode`, `render-templates`): row, n, run, msgs_per_s. Every figure is "median [min-max]" over the runs; every ratio is taken
 run by run from measurements made side by side, then summarised the same way.
 Usage: summarize.py RESULTS.tsv META.tsv CONNECTIONS SLOW_DELAY
 """
@@ -26,7 +26,7 @@ def main():
     for line in open(results):
         parts = line.rstrip("\n").split("\t")
         row, n, run = parts[0], parts[1], int(parts[2])
-        if row == "render":
+        if row.startswith("render"):
             runs[(row, n)][run] = {"rate": float(parts[3])}
             continue
         elapsed, user, system, rss = (float(p) for p in parts[3:7])
@@ -63,10 +63,15 @@ def main():
             label = labels[row] + (" (beside smtp-source)" if row.startswith("e2e") else "")
             out.append(f"| {label} | {int(wire_n):,} | {fmt(col(row, 'wire', 'rate'))} | "
                        f"{fmt(col(row, 'wire', 'cpu'), 2)} | {fmt(col(row, 'wire', 'rss'), 1)} |")
-    for (row, n) in runs:
-        if row == "render":
-            out.append(f"| render only: validate + render + MIME in memory, 1 thread, pinned | {int(n):,} | "
-                       f"{fmt(col(row, n, 'rate'))} | - | - |")
+    stage_labels = {
+        "render": "render only: validate + render + MIME in memory, 1 thread, pinned",
+        "render-decode": "render only, first stage alone: decode + validate",
+        "render-templates": "render only, first two stages: decode + validate + templates (no MIME)",
+    }
+    for stage, label in stage_labels.items():
+        for (row, n) in runs:
+            if row == stage:
+                out.append(f"| {label} | {int(n):,} | {fmt(col(row, n, 'rate'))} | - | - |")
     for c in ("1", "4", "16"):
         for (row, n) in runs:
             if row == f"slow-{c}":
