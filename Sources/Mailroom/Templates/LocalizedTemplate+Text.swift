@@ -33,8 +33,69 @@ extension LocalizedTemplate {
 
     /// At most one blank line in a row (sections that render nothing leave gaps) and one final newline.
     static func tidyText(_ text: String) -> String {
+        if isTidy(text) { return text }
         let text = trimmed(text)
         return tidiedBytes(text) ?? tidiedCharacters(text)
+    }
+
+    /// Whether ``tidyText(_:)`` would give `text` back unchanged, found by one scan and no copy
+    /// (the usual rendered document): printable ASCII first, one final line break after printable
+    /// ASCII, no CR, no space or tab before a line break and no two blank lines in a row. A line
+    /// break is always a `Character` of its own unless it follows a CR, so bytes decide here.
+    static func isTidy(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            let count = bytes.count
+            guard count >= 2, (0x21...0x7E).contains(bytes[0]), bytes[count - 1] == 0x0A,
+                (0x21...0x7E).contains(bytes[count - 2])
+            else { return false }
+            for index in 1..<count {
+                let byte = bytes[index]
+                if byte == 0x0D { return false }
+                guard byte == 0x0A else { continue }
+                let previous = bytes[index - 1]
+                if previous == 0x20 || previous == 0x09 { return false }
+                if previous == 0x0A, bytes[index - 2] == 0x0A { return false }
+            }
+            return true
+        }
+    }
+
+    /// Whether ``collapsedSpaces(_:)`` (or its `Character` reference) would give `rendered` back
+    /// unchanged, by one scan and no copy: not empty, no tab, no space at either end or next to
+    /// another, no control character (C0, DEL, C1 as `C2 80`...`C2 9F`) nor U+2028 or U+2029
+    /// (`E2 80 A8`, `E2 80 A9`).
+    ///
+    /// A space next to a non-ASCII scalar is accepted only for U+00C0...U+02FF (`Zoë Éva`):
+    /// that range has no Prepend scalar (which would join a following space into its
+    /// `Character`) and no Extend or SpacingMark (which would join a preceding one).
+    static func isCollapsed(_ rendered: String) -> Bool {
+        var text = rendered
+        return text.withUTF8 { bytes in
+            let count = bytes.count
+            guard count > 0, bytes[0] != 0x20, bytes[count - 1] != 0x20 else { return false }
+            for index in 0..<count {
+                let byte = bytes[index]
+                switch byte {
+                case 0x20:
+                    // Not at either end (checked above), so both neighbours exist.
+                    let before = bytes[index - 1]
+                    let after = bytes[index + 1]
+                    if before == 0x20 { return false }
+                    if before >= 0x80, index < 2 || !(0xC3...0xCB).contains(bytes[index - 2]) { return false }
+                    if after >= 0x80, !(0xC3...0xCB).contains(after) { return false }
+                case 0x00..<0x20, 0x7F: return false
+                case 0xC2:
+                    if index + 1 < count, (0x80...0x9F).contains(bytes[index + 1]) { return false }
+                case 0xE2:
+                    if index + 2 < count, bytes[index + 1] == 0x80, bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9 {
+                        return false
+                    }
+                default: break
+                }
+            }
+            return true
+        }
     }
 
     /// ``tidyText(_:)`` by `Character`, as it was first written: the reference for the byte version.

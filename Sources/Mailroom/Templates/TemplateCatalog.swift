@@ -93,6 +93,6 @@ public struct TemplateCatalog: Sendable {
                 code: .missingPart, message: "template \(name) has no \(TemplateLocale.fallback) files",
                 template: name, locale: TemplateLocale.fallback)
         }
-        return localized.render(values: event.templateValues(in: locale, over: globalValues), engine: engine)
+        return localized.render(variables: event.templateVariables(in: locale, over: globalValues), engine: engine)
     }
 }

@@ -80,7 +80,11 @@ struct TemplateLocale: Sendable, Equatable {
 
     /// `12 December 2026`, `12. Dezember 2026`; always in UTC, like the timestamps in the events.
     func date(_ timestamp: Timestamp) -> String {
-        let formats = formats
+        date(timestamp, formats)
+    }
+
+    /// ``date(_:)`` with this locale's ``formats`` already at hand (one cache lookup per message).
+    func date(_ timestamp: Timestamp, _ formats: Formats) -> String {
         if let pattern = formats.pattern, let time = CivilTime(timestamp.date) { return pattern.date(time) }
         return timestamp.date.formatted(formats.date)
     }
@@ -89,8 +93,12 @@ struct TemplateLocale: Sendable, Equatable {
     ///
     /// A date-only timestamp (a whole day) renders as its date alone.
     func dateTime(_ timestamp: Timestamp) -> String {
-        guard !timestamp.dateOnly else { return date(timestamp) }
-        let formats = formats
+        dateTime(timestamp, formats)
+    }
+
+    /// ``dateTime(_:)`` with this locale's ``formats`` already at hand.
+    func dateTime(_ timestamp: Timestamp, _ formats: Formats) -> String {
+        guard !timestamp.dateOnly else { return date(timestamp, formats) }
         let date: String
         let time: String
         if let pattern = formats.pattern, let civil = CivilTime(timestamp.date) {
