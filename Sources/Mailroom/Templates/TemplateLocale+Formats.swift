@@ -92,21 +92,37 @@ extension TemplateLocale {
 
         func date(_ time: CivilTime) -> String {
             var result = ""
-            for piece in pieces {
-                switch piece {
-                case "\u{1}": result += String(time.day)
-                case "\u{2}": result += monthNames[time.month - 1]
-                case "\u{3}": result += String(time.year)
-                default: result += piece
-                }
-            }
+            result.reserveCapacity(32)
+            appendDate(time, to: &result)
             return result
         }
 
+        /// ``date(_:)`` appended to `result`, so a date and time make one string.
+        func appendDate(_ time: CivilTime, to result: inout String) {
+            for piece in pieces {
+                switch piece.utf8.first {
+                case 0x01: result += String(time.day)
+                case 0x02: result += monthNames[time.month - 1]
+                case 0x03: result += String(time.year)
+                default: result += piece
+                }
+            }
+        }
+
         func clock(_ time: CivilTime) -> String {
-            let hour = time.hour < 10 ? "0\(time.hour)" : String(time.hour)
-            let minute = time.minute < 10 ? "0\(time.minute)" : String(time.minute)
-            return "\(hour):\(minute)"
+            var result = ""
+            appendClock(time, to: &result)
+            return result
+        }
+
+        /// `09:05`: two digits each, 24-hour.
+        func appendClock(_ time: CivilTime, to result: inout String) {
+            let digit = { (value: Int) in Unicode.Scalar(UInt8(ascii: "0") + UInt8(value % 10)) }
+            result.unicodeScalars.append(digit(time.hour / 10))
+            result.unicodeScalars.append(digit(time.hour))
+            result.unicodeScalars.append(":")
+            result.unicodeScalars.append(digit(time.minute / 10))
+            result.unicodeScalars.append(digit(time.minute))
         }
 
         private static let placeholders: Set<Character> = ["\u{1}", "\u{2}", "\u{3}"]

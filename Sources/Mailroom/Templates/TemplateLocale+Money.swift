@@ -99,7 +99,33 @@ extension TemplateLocale {
                 byCurrency.withLock { $0[money.currency] = made }
                 return made
             }()
-            return entry.pattern?.format(money.value.description) ?? money.value.formatted(entry.style)
+            if let pattern = entry.pattern {
+                // The event's own text when it states the same value: `Decimal.description` was
+                // half the cost of an amount.
+                if let text = pattern.format(money.amount), Self.plainValue(money.amount) == money.value { return text }
+                if let text = pattern.format(money.value.description) { return text }
+            }
+            return money.value.formatted(entry.style)
+        }
+
+        /// The value of up to 18 plain decimal digits with an optional fraction (`1250.70`),
+        /// without Foundation's parser; nil for anything else.
+        static func plainValue(_ amount: String) -> Decimal? {
+            var digits: UInt64 = 0
+            var count = 0
+            var fraction: Int?
+            for byte in amount.utf8 {
+                if byte == UInt8(ascii: "."), fraction == nil {
+                    fraction = 0
+                    continue
+                }
+                guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9"), count < 18 else { return nil }
+                digits = digits * 10 + UInt64(byte - UInt8(ascii: "0"))
+                count += 1
+                if let places = fraction { fraction = places + 1 }
+            }
+            guard count > 0 else { return nil }
+            return Decimal(sign: .plus, exponent: -(fraction ?? 0), significand: Decimal(digits))
         }
     }
 }

@@ -102,4 +102,24 @@ struct TemplateVariablesTests {
         #expect(!LocalizedTemplate.isCollapsed("x \u{301}"))
         #expect(!LocalizedTemplate.isCollapsed("\u{600} x"))
     }
+
+    /// The amount's own text is used only when it states the value; otherwise the value decides.
+    @Test func amountsFollowTheValueNotTheText() throws {
+        let posix = Locale(identifier: "en_US_POSIX")
+        for tag in ["en", "de"] {
+            let locale = TemplateLocale(tag: tag)
+            for (amount, valueText) in [
+                ("5.00", "5"), ("0.0", "0"), ("1250.70", "1250.7"), ("007", "7"), ("12", "13"), ("1.5", "1.05"),
+                ("123456789012345678", "123456789012345678"), ("1234567890123456789", "1234567890123456789"),
+                ("9.999", "9.999"), ("", "3"), (".5", "0.5"),
+            ] {
+                let value = try #require(Decimal(string: valueText, locale: posix))
+                let expected = value.formatted(.currency(code: "EUR").locale(locale.foundationLocale))
+                #expect(locale.money(Money(amount: amount, value: value, currency: "EUR")) == expected, "\(tag) \(amount)")
+            }
+        }
+        #expect(TemplateLocale.MoneyFormats.plainValue("1250.70") == Decimal(string: "1250.7", locale: posix))
+        #expect(TemplateLocale.MoneyFormats.plainValue("1.2.3") == nil)
+        #expect(TemplateLocale.MoneyFormats.plainValue("-1") == nil)
+    }
 }
