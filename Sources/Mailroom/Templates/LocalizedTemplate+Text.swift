@@ -19,6 +19,34 @@ extension LocalizedTemplate {
         return String(scalars[first...last])
     }
 
+    /// `text = trimmed(text)`, in place when only ASCII white space trails printable ASCII at
+    /// both ends (a rendered body ends with its file's line break): dropping the last bytes of a
+    /// string nobody else holds copies nothing, where ``trimmed(_:)`` copied the whole body.
+    static func trim(_ text: inout String) {
+        let utf8 = text.utf8
+        guard let first = utf8.first, (0x21...0x7E).contains(first) else {
+            text = trimmed(text)
+            return
+        }
+        var trailing = 0
+        var index = utf8.endIndex
+        while index > utf8.startIndex {
+            let before = utf8.index(before: index)
+            let byte = utf8[before]
+            if byte == 0x20 || (0x09...0x0D).contains(byte) {
+                trailing += 1
+                index = before
+                continue
+            }
+            guard (0x21...0x7E).contains(byte) else {
+                text = trimmed(text)
+                return
+            }
+            break
+        }
+        if trailing > 0 { text.unicodeScalars.removeLast(trailing) }
+    }
+
     /// ``trimmed(_:)`` plus one final newline, without copying a document that already is so
     /// (printable ASCII first, and one newline after printable ASCII last: the usual HTML document).
     static func trimmedLine(_ text: String) -> String {
@@ -66,9 +94,10 @@ extension LocalizedTemplate {
     /// another, no control character (C0, DEL, C1 as `C2 80`...`C2 9F`) nor U+2028 or U+2029
     /// (`E2 80 A8`, `E2 80 A9`).
     ///
-    /// A space next to a non-ASCII scalar is accepted only for U+00C0...U+02FF (`Zoë Éva`):
-    /// that range has no Prepend scalar (which would join a following space into its
-    /// `Character`) and no Extend or SpacingMark (which would join a preceding one).
+    /// A space next to a non-ASCII scalar is accepted when it is a `Character` of its own: at
+    /// once for U+00C0...U+02FF (`Zoë Éva`), a range with no Prepend scalar (which would join a
+    /// following space into its `Character`) and no Extend or SpacingMark (which would join a
+    /// preceding one), else by asking Swift (`von 1.250,75 € bis`).
     static func isCollapsed(_ rendered: String) -> Bool {
         var text = rendered
         return text.withUTF8 { bytes in
@@ -82,8 +111,14 @@ extension LocalizedTemplate {
                     let before = bytes[index - 1]
                     let after = bytes[index + 1]
                     if before == 0x20 { return false }
-                    if before >= 0x80, index < 2 || !(0xC3...0xCB).contains(bytes[index - 2]) { return false }
-                    if after >= 0x80, !(0xC3...0xCB).contains(after) { return false }
+                    if before >= 0x80, index < 2 || !(0xC3...0xCB).contains(bytes[index - 2]),
+                        !spaceStandsAlone(bytes, scalarBefore: index)
+                    {
+                        return false
+                    }
+                    if after >= 0x80, !(0xC3...0xCB).contains(after), !spaceStandsAlone(bytes, scalarAfter: index) {
+                        return false
+                    }
                 case 0x00..<0x20, 0x7F: return false
                 case 0xC2:
                     if index + 1 < count, (0x80...0x9F).contains(bytes[index + 1]) { return false }
@@ -96,6 +131,26 @@ extension LocalizedTemplate {
             }
             return true
         }
+    }
+
+    /// Whether the space at `space` is not joined to the scalar before it (a Prepend such as
+    /// U+0600 would be), asked of Swift's own `Character` breaking. The breaks around a space
+    /// depend on its neighbours alone: no rule that looks further (emoji, flags, Indic
+    /// conjuncts) involves a space.
+    private static func spaceStandsAlone(_ bytes: UnsafeBufferPointer<UInt8>, scalarBefore space: Int) -> Bool {
+        var start = space - 1
+        while start > 0, space - start < 4, bytes[start] & 0xC0 == 0x80 { start -= 1 }
+        let scalar = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<space]), as: UTF8.self)
+        return (scalar + " ").count == 2
+    }
+
+    /// Whether the space at `space` is not joined to the scalar after it (an Extend,
+    /// SpacingMark or ZWJ would be).
+    private static func spaceStandsAlone(_ bytes: UnsafeBufferPointer<UInt8>, scalarAfter space: Int) -> Bool {
+        var end = space + 2
+        while end < bytes.count, end - space < 5, bytes[end] & 0xC0 == 0x80 { end += 1 }
+        let scalar = String(decoding: UnsafeBufferPointer(rebasing: bytes[(space + 1)..<end]), as: UTF8.self)
+        return (" " + scalar).count == 2
     }
 
     /// ``tidyText(_:)`` by `Character`, as it was first written: the reference for the byte version.

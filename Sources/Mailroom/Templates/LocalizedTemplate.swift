@@ -36,18 +36,20 @@ struct LocalizedTemplate: Sendable {
         typealias Slot = TemplateVariables.Slot
         var problems: [TemplateError] = []
         let subjectLine = singleLine(run(subject, variables, engine, &problems), &problems)
-        let textBody = run(text, variables, engine, &problems)
+        var textBody = run(text, variables, engine, &problems)
+        Self.trim(&textBody)
         // One set of slots throughout (a copy for the layouts was 1% of a message): the layout's
         // two are set for each layout and cleared again for the HTML body.
         var variables = variables
         variables[Slot.subject] = .text(subjectLine)
-        variables[Slot.body] = .text(Self.trimmed(textBody))
+        variables[Slot.body] = .text(textBody)
         let textDocument = run(textLayout, variables, engine, &problems)
         variables[Slot.subject] = nil
         variables[Slot.body] = nil
-        let htmlBody = run(html, variables, engine, &problems)
+        var htmlBody = run(html, variables, engine, &problems)
+        Self.trim(&htmlBody)
         variables[Slot.subject] = .text(subjectLine)
-        variables[Slot.body] = .text(Self.trimmed(htmlBody))
+        variables[Slot.body] = .text(htmlBody)
         let htmlDocument = run(htmlLayout, variables, engine, &problems)
         let email = RenderedEmail(
             templateName: name, locale: locale, subject: subjectLine,

@@ -53,7 +53,8 @@ struct TemplateVariablesTests {
             let subjectFrame: String = "<" + input + ">"
             let blankFrame: String = "x" + input + "\n\ny\n"
             let latinFrame: String = "Zo\u{EB} " + input + " \u{C9}t\u{E9}"
-            result += [tidyFrame, subjectFrame, blankFrame, latinFrame, input]
+            let otherFrame: String = "\u{20AC} " + input + " \u{65E5}"
+            result += [tidyFrame, subjectFrame, blankFrame, latinFrame, otherFrame, input]
         }
         return result
     }
@@ -101,6 +102,10 @@ struct TemplateVariablesTests {
         }
         #expect(!LocalizedTemplate.isCollapsed("x \u{301}"))
         #expect(!LocalizedTemplate.isCollapsed("\u{600} x"))
+        #expect(!LocalizedTemplate.isCollapsed("x \u{200D}y"))
+        #expect(!LocalizedTemplate.isCollapsed("x \u{903}"))
+        #expect(!LocalizedTemplate.isCollapsed("\u{110BD} x"))
+        #expect(LocalizedTemplate.isCollapsed("von 1.250,75\u{A0}\u{20AC} bis 日本 \u{1F600} x"))
     }
 
     /// The amount's own text is used only when it states the value; otherwise the value decides.
@@ -121,5 +126,16 @@ struct TemplateVariablesTests {
         #expect(TemplateLocale.MoneyFormats.plainValue("1250.70") == Decimal(string: "1250.7", locale: posix))
         #expect(TemplateLocale.MoneyFormats.plainValue("1.2.3") == nil)
         #expect(TemplateLocale.MoneyFormats.plainValue("-1") == nil)
+    }
+
+    @Test func trimmingInPlaceMatchesTrimmed() {
+        var inPlace = 0
+        for input in Self.framed + Self.framed.map({ $0 + " \n\t\r\n" }) {
+            var text = input
+            LocalizedTemplate.trim(&text)
+            #expect(text == LocalizedTemplate.trimmed(input), "\(input.debugDescription)")
+            if text != input, input.utf8.first.map({ (0x21...0x7E).contains($0) }) == true { inPlace += 1 }
+        }
+        #expect(inPlace > 1000)
     }
 }
