@@ -74,19 +74,36 @@ extension LocalizedTemplate {
         var text = text
         return text.withUTF8 { bytes in
             let count = bytes.count
-            guard count >= 2, (0x21...0x7E).contains(bytes[0]), bytes[count - 1] == 0x0A,
+            guard let base = bytes.baseAddress, count >= 2, (0x21...0x7E).contains(bytes[0]), bytes[count - 1] == 0x0A,
                 (0x21...0x7E).contains(bytes[count - 2])
             else { return false }
-            for index in 1..<count {
+            var index = 1
+            while index < count {
+                // Eight bytes at a time while none is a CR or LF (the usual case, a whole line).
+                if index + 8 <= count, !hasLineByte(UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)) {
+                    index += 8
+                    continue
+                }
                 let byte = bytes[index]
+                index += 1
                 if byte == 0x0D { return false }
                 guard byte == 0x0A else { continue }
-                let previous = bytes[index - 1]
+                let previous = bytes[index - 2]
                 if previous == 0x20 || previous == 0x09 { return false }
-                if previous == 0x0A, bytes[index - 2] == 0x0A { return false }
+                if previous == 0x0A, bytes[index - 3] == 0x0A { return false }
             }
             return true
         }
+    }
+
+    /// Whether any of eight bytes is `0x0A` or `0x0D` (the classic has-zero-byte test on the
+    /// word XORed with each).
+    private static func hasLineByte(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let lf = word ^ (ones &* 0x0A)
+        let cr = word ^ (ones &* 0x0D)
+        return ((lf &- ones) & ~lf & highs) | ((cr &- ones) & ~cr & highs) != 0
     }
 
     /// Whether ``collapsedSpaces(_:)`` (or its `Character` reference) would give `rendered` back

@@ -117,13 +117,13 @@ extension TemplateLocale {
 
         /// `09:05`: two digits each, 24-hour.
         func appendClock(_ time: CivilTime, to result: inout String) {
-            let digit = { (value: Int) in Unicode.Scalar(UInt8(ascii: "0") + UInt8(value % 10)) }
-            result.unicodeScalars.append(digit(time.hour / 10))
-            result.unicodeScalars.append(digit(time.hour))
-            result.unicodeScalars.append(":")
-            result.unicodeScalars.append(digit(time.minute / 10))
-            result.unicodeScalars.append(digit(time.minute))
+            result += Self.twoDigits[time.hour]
+            result += ":"
+            result += Self.twoDigits[time.minute]
         }
+
+        /// `00` to `59`, small strings kept inline: appending one copies two bytes.
+        private static let twoDigits: [String] = (0..<60).map { $0 < 10 ? "0\($0)" : String($0) }
 
         private static let placeholders: Set<Character> = ["\u{1}", "\u{2}", "\u{3}"]
 

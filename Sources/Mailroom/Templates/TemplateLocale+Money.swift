@@ -85,7 +85,19 @@ extension TemplateLocale {
     /// Currency formats per currency code, made on first use of each.
     final class MoneyFormats: Sendable {
         private let locale: Locale
-        private let byCurrency = Mutex<[String: (style: Decimal.FormatStyle.Currency, pattern: MoneyPattern?)]>([:])
+        /// One currency's style and pattern, shared by reference: copying the style out of the
+        /// dictionary per amount cost as much as formatting with the pattern.
+        private final class Entry: Sendable {
+            let style: Decimal.FormatStyle.Currency
+            let pattern: MoneyPattern?
+
+            init(style: Decimal.FormatStyle.Currency, pattern: MoneyPattern?) {
+                self.style = style
+                self.pattern = pattern
+            }
+        }
+
+        private let byCurrency = Mutex<[String: Entry]>([:])
 
         init(locale: Locale) {
             self.locale = locale
@@ -95,7 +107,7 @@ extension TemplateLocale {
             let known = byCurrency.withLock { $0[money.currency] }
             let entry = known ?? {
                 let style = Decimal.FormatStyle.Currency(code: money.currency).locale(locale)
-                let made = (style: style, pattern: MoneyPattern.derive(style))
+                let made = Entry(style: style, pattern: MoneyPattern.derive(style))
                 byCurrency.withLock { $0[money.currency] = made }
                 return made
             }()
