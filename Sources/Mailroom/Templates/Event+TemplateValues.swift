@@ -52,12 +52,14 @@ extension Event {
 }
 
 extension Event {
-    /// ``templateValues(in:over:)`` as slots in front of `globals`: the same variables without a
-    /// dictionary per message (a differential test compares the two).
-    func templateVariables(in locale: TemplateLocale, over globals: [String: TemplateValue]) -> TemplateVariables {
+    /// ``templateValues(in:over:)`` as slots over `globals` (made once per catalog with
+    /// ``TemplateVariables/init(globals:)``): the same variables without a dictionary per message
+    /// (a differential test compares the two). Every slot of the event's type is set, so the
+    /// event's own values replace any global of the same name, as in the dictionary.
+    func templateVariables(in locale: TemplateLocale, over globals: TemplateVariables) -> TemplateVariables {
         typealias Slot = TemplateVariables.Slot
         let formats = locale.formats
-        var values = TemplateVariables(behind: [globals])
+        var values = globals
         values[Slot.eventID] = .text(id)
         values[Slot.accountID] = .text(account.id)
         values[Slot.email] = .text(account.email)

@@ -63,7 +63,10 @@ struct LocalizedTemplate: Sendable {
         _ problems: inout [TemplateError]
     ) -> String {
         let result: TemplateProgram.Result
-        if engine == .program, let program = file.program, let fast = program.render(variables) {
+        let extraCapacity = variables[TemplateVariables.Slot.body].map { value in
+            if case .text(let body) = value { body.utf8.count } else { 0 }
+        } ?? 0
+        if engine == .program, let program = file.program, let fast = program.render(variables, extraCapacity: extraCapacity) {
             result = fast
         } else {
             let slow = file.render(Self.scope(variables.dictionaries))

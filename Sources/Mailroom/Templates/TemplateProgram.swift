@@ -67,9 +67,12 @@ struct TemplateProgram: Sendable {
     }
 
     /// Renders over `variables` (slots, then the dictionaries behind them); nil as above.
-    func render(_ variables: TemplateVariables) -> Result? {
+    ///
+    /// - Parameter extraCapacity: bytes to reserve besides the template's own estimate, such as
+    ///   the body a layout wraps (growing the output for it copied the whole document).
+    func render(_ variables: TemplateVariables, extraCapacity: Int = 0) -> Result? {
         var renderer = Renderer(root: variables, escaping: escaping)
-        renderer.output.reserveCapacity(literalLength + literalLength / 2 + 64)
+        renderer.output.reserveCapacity(literalLength + literalLength / 2 + 64 + extraCapacity)
         guard renderer.run(nodes, nil) else { return nil }
         return Result(output: renderer.output, missing: renderer.missing, absentRendered: renderer.absentRendered)
     }

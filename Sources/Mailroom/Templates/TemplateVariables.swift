@@ -8,13 +8,13 @@
 /// same scopes the slots stand for.
 struct TemplateVariables: Sendable {
     /// Every name a slot exists for: the event's variables (see `Event+TemplateValues.swift`),
-    /// then the layout's `body` and `subject`.
+    /// then the layout's `body` and `subject`, then the configured `company`.
     static let names: [String] = [
         "event_id", "account_id", "email", "name", "locale", "occurred_date", "occurred_datetime",
         "reference", "effective_date", "effective_datetime", "cancel_url", "support_url",
         "amount", "amount_value", "currency", "withdraw_by_date", "withdraw_by_datetime", "withdraw_url",
         "closed_date", "closed_datetime", "retained", "privacy_contact",
-        "body", "subject",
+        "body", "subject", "company",
     ]
 
     /// Slot numbers, in the order of ``names``.
@@ -26,6 +26,8 @@ struct TemplateVariables: Sendable {
         static let closedDateTime = 19, retained = 20, privacyContact = 21
         /// The layout's own two, set only while a layout renders.
         static let body = 22, subject = 23
+        /// The usual global: filled from the globals once per catalog (``init(globals:)``).
+        static let company = 24
     }
 
     private static let slotByName: [String: Int] = Dictionary(
@@ -44,6 +46,17 @@ struct TemplateVariables: Sendable {
     init(behind: [[String: TemplateValue]] = []) {
         slots = Array(repeating: nil, count: Self.names.count)
         self.behind = behind
+    }
+
+    /// The globals behind the slots, and copied into the slots of their names once, so a
+    /// render finds `company` without hashing. Never into the layout's `body` and `subject`,
+    /// which are cleared again between parts.
+    init(globals: [String: TemplateValue]) {
+        self.init(behind: [globals])
+        for (name, value) in globals {
+            guard let slot = Self.slot(of: name), slot != Slot.body, slot != Slot.subject else { continue }
+            slots[slot] = value
+        }
     }
 
     subscript(slot: Int) -> TemplateValue? {

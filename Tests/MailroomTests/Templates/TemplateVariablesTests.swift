@@ -7,7 +7,10 @@ import Testing
 /// helpers against the helpers themselves.
 @Suite("Template variables: slots and unchanged-text checks")
 struct TemplateVariablesTests {
-    static let globals: [String: TemplateValue] = ["company": .text("Example & Co"), "email": .text("global")]
+    static let globals: [String: TemplateValue] = [
+        "company": .text("Example & Co"), "email": .text("global"), "amount": .text("global amount"),
+        "body": .text("global body"), "extra": .text("x"),
+    ]
 
     @Test func slotsGiveTheSameVariablesAsTheDictionary() {
         var compared = 0
@@ -15,7 +18,7 @@ struct TemplateVariablesTests {
         for event in events {
             for tag in ["en", "de", "de-at"] {
                 let locale = TemplateLocale(tag: tag)
-                let slots = event.templateVariables(in: locale, over: Self.globals)
+                let slots = event.templateVariables(in: locale, over: TemplateVariables(globals: Self.globals))
                 let dictionary = event.templateValues(in: locale, over: Self.globals)
                 #expect(slots.dictionaries == [dictionary], "\(event.type) \(tag)")
                 for name in Set(dictionary.keys).union(TemplateVariables.names) {
