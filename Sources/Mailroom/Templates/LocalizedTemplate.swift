@@ -27,39 +27,53 @@ struct LocalizedTemplate: Sendable {
     }
 
     func render(values: [String: TemplateValue], engine: Engine = .program) -> Outcome {
+        render(variables: TemplateVariables(behind: [values]), engine: engine)
+    }
+
+    /// Renders the three parts and wraps text and HTML in their layouts. A layout sees the
+    /// event's variables plus the rendered `body` (trimmed) and `subject`; a body sees neither.
+    func render(variables: consuming TemplateVariables, engine: Engine = .program) -> Outcome {
+        typealias Slot = TemplateVariables.Slot
         var problems: [TemplateError] = []
-        let bodyScopes = [values]
-        let subjectLine = singleLine(run(subject, bodyScopes, engine, &problems), &problems)
-        let textBody = run(text, bodyScopes, engine, &problems)
-        let textDocument = run(textLayout, [values, layoutValues(textBody, subjectLine)], engine, &problems)
-        let htmlBody = run(html, bodyScopes, engine, &problems)
-        let htmlDocument = run(htmlLayout, [values, layoutValues(htmlBody, subjectLine)], engine, &problems)
+        let subjectLine = singleLine(run(subject, variables, engine, &problems), &problems)
+        var textBody = run(text, variables, engine, &problems)
+        Self.trim(&textBody)
+        // One set of slots throughout, taken over from the caller (a copy for the layouts was 1%
+        // of a message): the layout's two are set for each layout and cleared for the HTML body.
+        variables[Slot.subject] = .text(subjectLine)
+        variables[Slot.body] = .text(textBody)
+        let textDocument = run(textLayout, variables, engine, &problems)
+        variables[Slot.subject] = nil
+        variables[Slot.body] = nil
+        var htmlBody = run(html, variables, engine, &problems)
+        Self.trim(&htmlBody)
+        variables[Slot.subject] = .text(subjectLine)
+        variables[Slot.body] = .text(htmlBody)
+        let htmlDocument = run(htmlLayout, variables, engine, &problems)
         let email = RenderedEmail(
             templateName: name, locale: locale, subject: subjectLine,
             text: Self.tidyText(textDocument), html: Self.trimmedLine(htmlDocument))
         return Outcome(email: email, problems: problems)
     }
 
-    /// What a layout sees besides the event's variables: the rendered body and the subject.
-    private func layoutValues(_ body: String, _ subject: String) -> [String: TemplateValue] {
-        ["body": .text(Self.trimmed(body)), "subject": .text(subject)]
-    }
-
-    /// Renders one file over `scopes` (the event's values, then a layout's own), outermost first.
+    /// Renders one file over `variables` (the event's, and a layout's own when set).
     private func run(
-        _ file: TemplateFile, _ scopes: [[String: TemplateValue]], _ engine: Engine,
+        _ file: TemplateFile, _ variables: TemplateVariables, _ engine: Engine,
         _ problems: inout [TemplateError]
     ) -> String {
         let result: TemplateProgram.Result
-        if engine == .program, let program = file.program, let fast = program.render(scopes) {
+        let extraCapacity = variables[TemplateVariables.Slot.body].map { value in
+            if case .text(let body) = value { body.utf8.count } else { 0 }
+        } ?? 0
+        if engine == .program, let program = file.program, let fast = program.render(variables, extraCapacity: extraCapacity) {
             result = fast
         } else {
-            let slow = file.render(Self.scope(scopes))
+            let slow = file.render(Self.scope(variables.dictionaries))
             result = TemplateProgram.Result(output: slow.output, missing: slow.missing, absentRendered: slow.absentRendered)
         }
         if !result.missing.isEmpty {
             // Only now: listing every name is costly and only needed for the message.
-            let knownNames = Self.scope(scopes).knownNames
+            let knownNames = Self.scope(variables.dictionaries).knownNames
             for variable in result.missing {
                 var message = "\(file.path) (template \(name), locale \(locale)): unknown variable {{\(variable)}}"
                 if let guess = Self.closest(to: variable, in: knownNames) { message += "; did you mean {{\(guess)}}?" }
@@ -93,6 +107,7 @@ struct LocalizedTemplate: Sendable {
     /// become header injection. Template line breaks were folded when the subject was compiled, so
     /// any left here came from data.
     private func singleLine(_ rendered: String, _ problems: inout [TemplateError]) -> String {
+        if Self.isCollapsed(rendered) { return rendered }
         if let line = Self.collapsedSpaces(rendered) { return line }
         let line = rendered.split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ")
         let forbidden = line.unicodeScalars.first(where: Self.isForbiddenInSubject)

@@ -19,8 +19,8 @@ public struct TemplateCatalog: Sendable {
     /// Template name, then lower-case locale tag.
     let templates: [String: [String: LocalizedTemplate]]
     let samples: [String: [URL]]
-    /// ``globals`` as template values, made once rather than per message.
-    let globalValues: [String: TemplateValue]
+    /// ``globals`` as template variables, made once rather than per message.
+    let globalVariables: TemplateVariables
 
     /// What templates see when nothing is configured.
     public static let defaultGlobals: [String: String] = ["company": "Example"]
@@ -35,7 +35,7 @@ public struct TemplateCatalog: Sendable {
         let loaded = try Self.load(directory: directory)
         self.directory = directory
         self.globals = globals
-        self.globalValues = globals.mapValues(TemplateValue.text)
+        self.globalVariables = TemplateVariables(globals: globals.mapValues(TemplateValue.text))
         self.templates = loaded.templates
         self.samples = loaded.samples
     }
@@ -93,6 +93,6 @@ public struct TemplateCatalog: Sendable {
                 code: .missingPart, message: "template \(name) has no \(TemplateLocale.fallback) files",
                 template: name, locale: TemplateLocale.fallback)
         }
-        return localized.render(values: event.templateValues(in: locale, over: globalValues), engine: engine)
+        return localized.render(variables: event.templateVariables(in: locale, over: globalVariables), engine: engine)
     }
 }

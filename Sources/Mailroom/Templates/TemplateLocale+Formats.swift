@@ -92,22 +92,38 @@ extension TemplateLocale {
 
         func date(_ time: CivilTime) -> String {
             var result = ""
-            for piece in pieces {
-                switch piece {
-                case "\u{1}": result += String(time.day)
-                case "\u{2}": result += monthNames[time.month - 1]
-                case "\u{3}": result += String(time.year)
-                default: result += piece
-                }
-            }
+            result.reserveCapacity(32)
+            appendDate(time, to: &result)
             return result
         }
 
-        func clock(_ time: CivilTime) -> String {
-            let hour = time.hour < 10 ? "0\(time.hour)" : String(time.hour)
-            let minute = time.minute < 10 ? "0\(time.minute)" : String(time.minute)
-            return "\(hour):\(minute)"
+        /// ``date(_:)`` appended to `result`, so a date and time make one string.
+        func appendDate(_ time: CivilTime, to result: inout String) {
+            for piece in pieces {
+                switch piece.utf8.first {
+                case 0x01: result += String(time.day)
+                case 0x02: result += monthNames[time.month - 1]
+                case 0x03: result += String(time.year)
+                default: result += piece
+                }
+            }
         }
+
+        func clock(_ time: CivilTime) -> String {
+            var result = ""
+            appendClock(time, to: &result)
+            return result
+        }
+
+        /// `09:05`: two digits each, 24-hour.
+        func appendClock(_ time: CivilTime, to result: inout String) {
+            result += Self.twoDigits[time.hour]
+            result += ":"
+            result += Self.twoDigits[time.minute]
+        }
+
+        /// `00` to `59`, small strings kept inline: appending one copies two bytes.
+        private static let twoDigits: [String] = (0..<60).map { $0 < 10 ? "0\($0)" : String($0) }
 
         private static let placeholders: Set<Character> = ["\u{1}", "\u{2}", "\u{3}"]
 

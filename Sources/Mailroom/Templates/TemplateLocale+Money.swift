@@ -85,7 +85,19 @@ extension TemplateLocale {
     /// Currency formats per currency code, made on first use of each.
     final class MoneyFormats: Sendable {
         private let locale: Locale
-        private let byCurrency = Mutex<[String: (style: Decimal.FormatStyle.Currency, pattern: MoneyPattern?)]>([:])
+        /// One currency's style and pattern, shared by reference: copying the style out of the
+        /// dictionary per amount cost as much as formatting with the pattern.
+        private final class Entry: Sendable {
+            let style: Decimal.FormatStyle.Currency
+            let pattern: MoneyPattern?
+
+            init(style: Decimal.FormatStyle.Currency, pattern: MoneyPattern?) {
+                self.style = style
+                self.pattern = pattern
+            }
+        }
+
+        private let byCurrency = Mutex<[String: Entry]>([:])
 
         init(locale: Locale) {
             self.locale = locale
@@ -95,11 +107,37 @@ extension TemplateLocale {
             let known = byCurrency.withLock { $0[money.currency] }
             let entry = known ?? {
                 let style = Decimal.FormatStyle.Currency(code: money.currency).locale(locale)
-                let made = (style: style, pattern: MoneyPattern.derive(style))
+                let made = Entry(style: style, pattern: MoneyPattern.derive(style))
                 byCurrency.withLock { $0[money.currency] = made }
                 return made
             }()
-            return entry.pattern?.format(money.value.description) ?? money.value.formatted(entry.style)
+            if let pattern = entry.pattern {
+                // The event's own text when it states the same value: `Decimal.description` was
+                // half the cost of an amount.
+                if let text = pattern.format(money.amount), Self.plainValue(money.amount) == money.value { return text }
+                if let text = pattern.format(money.value.description) { return text }
+            }
+            return money.value.formatted(entry.style)
+        }
+
+        /// The value of up to 18 plain decimal digits with an optional fraction (`1250.70`),
+        /// without Foundation's parser; nil for anything else.
+        static func plainValue(_ amount: String) -> Decimal? {
+            var digits: UInt64 = 0
+            var count = 0
+            var fraction: Int?
+            for byte in amount.utf8 {
+                if byte == UInt8(ascii: "."), fraction == nil {
+                    fraction = 0
+                    continue
+                }
+                guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9"), count < 18 else { return nil }
+                digits = digits * 10 + UInt64(byte - UInt8(ascii: "0"))
+                count += 1
+                if let places = fraction { fraction = places + 1 }
+            }
+            guard count > 0 else { return nil }
+            return Decimal(sign: .plus, exponent: -(fraction ?? 0), significand: Decimal(digits))
         }
     }
 }

@@ -60,10 +60,6 @@ struct TemplateLocale: Sendable, Equatable {
         TemplateLocale(tag: candidates(for: accountLocale).first(where: isAvailable) ?? fallback)
     }
 
-    private var language: String {
-        String(tag.prefix { $0 != "-" })
-    }
-
     /// English uses British conventions: `12 December 2026` reads the same everywhere, and the
     /// currency symbols are unambiguous (`US$` rather than `$`). Other tags are used as they are.
     var foundationLocale: Locale {
@@ -80,7 +76,11 @@ struct TemplateLocale: Sendable, Equatable {
 
     /// `12 December 2026`, `12. Dezember 2026`; always in UTC, like the timestamps in the events.
     func date(_ timestamp: Timestamp) -> String {
-        let formats = formats
+        date(timestamp, formats)
+    }
+
+    /// ``date(_:)`` with this locale's ``formats`` already at hand (one cache lookup per message).
+    func date(_ timestamp: Timestamp, _ formats: Formats) -> String {
         if let pattern = formats.pattern, let time = CivilTime(timestamp.date) { return pattern.date(time) }
         return timestamp.date.formatted(formats.date)
     }
@@ -89,22 +89,35 @@ struct TemplateLocale: Sendable, Equatable {
     ///
     /// A date-only timestamp (a whole day) renders as its date alone.
     func dateTime(_ timestamp: Timestamp) -> String {
-        guard !timestamp.dateOnly else { return date(timestamp) }
-        let formats = formats
-        let date: String
-        let time: String
+        dateTime(timestamp, formats)
+    }
+
+    /// ``dateTime(_:)`` with this locale's ``formats`` already at hand.
+    func dateTime(_ timestamp: Timestamp, _ formats: Formats) -> String {
+        guard !timestamp.dateOnly else { return date(timestamp, formats) }
+        let (middle, end) = dateTimeWords
         if let pattern = formats.pattern, let civil = CivilTime(timestamp.date) {
-            date = pattern.date(civil)
-            time = pattern.clock(civil)
-        } else {
-            date = timestamp.date.formatted(formats.date)
-            time = timestamp.date.formatted(formats.clock)
+            // One string, reserved once: the date, the words and the clock appended in place.
+            var result = ""
+            result.reserveCapacity(48)
+            pattern.appendDate(civil, to: &result)
+            result += middle
+            pattern.appendClock(civil, to: &result)
+            result += end
+            return result
         }
-        switch language {
-        case "en": return "\(date) at \(time) UTC"
-        case "de": return "\(date) um \(time) Uhr UTC"
-        default: return "\(date), \(time) UTC"
+        return timestamp.date.formatted(formats.date) + middle + timestamp.date.formatted(formats.clock) + end
+    }
+
+    /// The words between date and time and after the time, by language.
+    private var dateTimeWords: (String, String) {
+        let utf8 = tag.utf8
+        let isLanguage = { (code: String) in
+            utf8.starts(with: code.utf8) && (utf8.count == 2 || utf8.dropFirst(2).first == UInt8(ascii: "-"))
         }
+        if isLanguage("en") { return (" at ", " UTC") }
+        if isLanguage("de") { return (" um ", " Uhr UTC") }
+        return (", ", " UTC")
     }
 
     /// `€1,250.75`, `1.250,75 €` (with U+00A0 NO-BREAK SPACE before the sign, as Foundation

@@ -12,13 +12,13 @@ extension TemplateProgram {
     ) throws(Unsupported) -> Node {
         // Before the pragma swift-mustache would escape for HTML by Character: not ours.
         guard escaping != nil else { throw Unsupported() }
-        if tag.transforms.isEmpty, isPlainName(tag.name) { return .variable(tag.name, escaped: escaped) }
+        if tag.transforms.isEmpty, isPlainName(tag.name) { return .variable(Name(tag.name), escaped: escaped) }
         return .position(try listTransform(tag), escaped: escaped)
     }
 
     static func sectionNode(_ tag: SectionTag, _ body: [Node], inverted: Bool) throws(Unsupported) -> Node {
         if tag.transforms.isEmpty, isPlainName(tag.name) {
-            return inverted ? .invertedSection(tag.name, body) : .section(tag.name, body)
+            return inverted ? .invertedSection(Name(tag.name), body) : .section(Name(tag.name), body)
         }
         return .positionSection(try listTransform(tag), body, inverted: inverted)
     }

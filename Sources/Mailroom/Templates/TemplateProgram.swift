@@ -25,12 +25,25 @@ struct TemplateProgram: Sendable {
         case first, last, index, even, odd
     }
 
-    indirect enum Node: Sendable {
+    /// A plain name and, if it has one, its ``TemplateVariables`` slot, found once at compile time.
+    struct Name: Sendable {
+        let text: String
+        let slot: Int?
+
+        init(_ text: String) {
+            self.text = text
+            slot = TemplateVariables.slot(of: text)
+        }
+    }
+
+    /// Not `indirect`: the bodies are arrays already, and a boxed case costs a load and a
+    /// retain per node rendered.
+    enum Node: Sendable {
         case text(String)
-        case variable(String, escaped: Bool)
+        case variable(Name, escaped: Bool)
         case position(ListTransform, escaped: Bool)
-        case section(String, [Node])
-        case invertedSection(String, [Node])
+        case section(Name, [Node])
+        case invertedSection(Name, [Node])
         case positionSection(ListTransform, [Node], inverted: Bool)
     }
 
@@ -50,8 +63,16 @@ struct TemplateProgram: Sendable {
     /// when the values need something the program does not do (a list rendered as text), so the
     /// caller renders the file with swift-mustache instead.
     func render(_ scopes: [[String: TemplateValue]]) -> Result? {
-        var renderer = Renderer(scopes: scopes, escaping: escaping)
-        renderer.output.reserveCapacity(literalLength + literalLength / 2 + 64)
+        render(TemplateVariables(behind: scopes))
+    }
+
+    /// Renders over `variables` (slots, then the dictionaries behind them); nil as above.
+    ///
+    /// - Parameter extraCapacity: bytes to reserve besides the template's own estimate, such as
+    ///   the body a layout wraps (growing the output for it copied the whole document).
+    func render(_ variables: TemplateVariables, extraCapacity: Int = 0) -> Result? {
+        var renderer = Renderer(root: variables, escaping: escaping)
+        renderer.output.reserveCapacity(literalLength + literalLength / 2 + 64 + extraCapacity)
         guard renderer.run(nodes, nil) else { return nil }
         return Result(output: renderer.output, missing: renderer.missing, absentRendered: renderer.absentRendered)
     }
@@ -73,28 +94,31 @@ struct TemplateProgram: Sendable {
         }
     }
 
-    /// The state of one render. Lookups walk the scopes innermost first, as `StrictScope` walks
-    /// its parents: objects swift-mustache pushes besides scopes (a section's text, a number,
-    /// an empty list) never answer a name, so they do not appear here.
+    /// The state of one render. Lookups walk the list elements innermost first, then the root
+    /// variables, as `StrictScope` walks its parents: objects swift-mustache pushes besides scopes
+    /// (a section's text, a number, an empty list) never answer a name, so they do not appear here.
     private struct Renderer {
-        var scopes: [[String: TemplateValue]]
+        let root: TemplateVariables
+        /// The elements of the list sections being rendered, outermost first.
+        var lists: [[String: TemplateValue]] = []
         let escaping: Escaping
         var output = ""
         var missing: [String] = []
         var absentRendered: [String] = []
 
-        init(scopes: [[String: TemplateValue]], escaping: Escaping) {
-            self.scopes = scopes
+        init(root: TemplateVariables, escaping: Escaping) {
+            self.root = root
             self.escaping = escaping
         }
 
-        mutating func lookup(_ name: String) -> TemplateValue? {
-            var index = scopes.endIndex
-            while index > scopes.startIndex {
+        mutating func lookup(_ name: Name) -> TemplateValue? {
+            var index = lists.endIndex
+            while index > lists.startIndex {
                 index -= 1
-                if let value = scopes[index][name] { return value }
+                if let value = lists[index][name.text] { return value }
             }
-            if !missing.contains(name) { missing.append(name) }
+            if let value = root.value(name.text, slot: name.slot) { return value }
+            if !missing.contains(name.text) { missing.append(name.text) }
             return nil
         }
 
@@ -111,7 +135,7 @@ struct TemplateProgram: Sendable {
                     switch lookup(name) {
                     case nil: break
                     case .absent:
-                        if !absentRendered.contains(name) { absentRendered.append(name) }
+                        if !absentRendered.contains(name.text) { absentRendered.append(name.text) }
                     case .text(let text): append(text, escaped: escaped)
                     case .flag(let flag): output += flag ? "true" : "false"
                     case .list: return false
@@ -126,10 +150,10 @@ struct TemplateProgram: Sendable {
                     case .flag(let flag): guard !flag || run(body, position) else { return false }
                     case .list(let elements):
                         for (index, element) in elements.enumerated() {
-                            scopes.append(element)
+                            lists.append(element)
                             let done = run(
                                 body, ListPosition(first: index == 0, last: index == elements.count - 1, index: index))
-                            scopes.removeLast()
+                            lists.removeLast()
                             guard done else { return false }
                         }
                     }

@@ -1,0 +1,144 @@
+import Foundation
+import Testing
+
+@testable import Mailroom
+
+/// The slot variables against the dictionary they replace, and the no-copy checks of the text
+/// helpers against the helpers themselves.
+@Suite("Template variables: slots and unchanged-text checks")
+struct TemplateVariablesTests {
+    static let globals: [String: TemplateValue] = [
+        "company": .text("Example & Co"), "email": .text("global"), "amount": .text("global amount"),
+        "body": .text("global body"), "extra": .text("x"),
+    ]
+
+    @Test func slotsGiveTheSameVariablesAsTheDictionary() {
+        var compared = 0
+        let events = TemplateProgramDifferentialTests.events + TemplateFixtures.samples
+        for event in events {
+            for tag in ["en", "de", "de-at"] {
+                let locale = TemplateLocale(tag: tag)
+                let slots = event.templateVariables(in: locale, over: TemplateVariables(globals: Self.globals))
+                let dictionary = event.templateValues(in: locale, over: Self.globals)
+                #expect(slots.dictionaries == [dictionary], "\(event.type) \(tag)")
+                for name in Set(dictionary.keys).union(TemplateVariables.names) {
+                    #expect(slots.value(name, slot: TemplateVariables.slot(of: name)) == dictionary[name], "\(name)")
+                }
+                compared += 1
+            }
+        }
+        #expect(compared == events.count * 3)
+    }
+
+    @Test func theSlotTableNamesEverySlotOnce() {
+        #expect(Set(TemplateVariables.names).count == TemplateVariables.names.count)
+        for (slot, name) in TemplateVariables.names.enumerated() { #expect(TemplateVariables.slot(of: name) == slot) }
+        #expect(TemplateVariables.names[TemplateVariables.Slot.body] == "body")
+        #expect(TemplateVariables.names[TemplateVariables.Slot.subject] == "subject")
+        #expect(TemplateVariables.names[TemplateVariables.Slot.privacyContact] == "privacy_contact")
+        #expect(TemplateVariables.names[TemplateVariables.Slot.withdrawURL] == "withdraw_url")
+    }
+
+    @Test func layoutSlotsWinOverGlobalsAndAreKeptApart() {
+        var variables = TemplateVariables(behind: [["body": .text("global body"), "x": .text("1")]])
+        #expect(variables.value("body", slot: TemplateVariables.Slot.body) == .text("global body"))
+        variables[TemplateVariables.Slot.body] = .text("rendered")
+        #expect(variables.value("body", slot: TemplateVariables.Slot.body) == .text("rendered"))
+        #expect(variables.dictionaries == [["body": .text("global body"), "x": .text("1")], ["body": .text("rendered")]])
+        #expect(variables.value("nothing", slot: nil) == nil)
+    }
+
+    /// Inputs framed so that many are already tidy or collapsed.
+    static var framed: [String] {
+        var result: [String] = []
+        for input in TemplateFastPathTests.inputs {
+            let tidyFrame: String = "a" + input + "b\n"
+            let subjectFrame: String = "<" + input + ">"
+            let blankFrame: String = "x" + input + "\n\ny\n"
+            let latinFrame: String = "Zo\u{EB} " + input + " \u{C9}t\u{E9}"
+            let otherFrame: String = "\u{20AC} " + input + " \u{65E5}"
+            result += [tidyFrame, subjectFrame, blankFrame, latinFrame, otherFrame, input]
+        }
+        return result
+    }
+
+    @Test func unchangedTextIsRecognisedOnlyWhenTidyingKeepsIt() {
+        var unchanged = 0
+        for input in Self.framed {
+            let reference = LocalizedTemplate.tidiedCharacters(LocalizedTemplate.trimmed(input))
+            if LocalizedTemplate.isTidy(input) {
+                unchanged += 1
+                #expect(reference == input, "\(input.debugDescription)")
+            } else if reference == input {
+                // Allowed (the check is conservative by bytes), only where Characters and bytes differ.
+                // and at ends that are not printable ASCII (a control character, or nothing).
+                let unusual = input.utf8.contains { $0 >= 0x80 || $0 == 0x0D || $0 == 0x7F || ($0 < 0x20 && $0 != 0x0A) }
+                #expect(unusual || input == "\n", "\(input.debugDescription)")
+            }
+            #expect(LocalizedTemplate.tidyText(input) == reference)
+        }
+        #expect(unchanged > 1000)
+    }
+
+    @Test func unchangedSubjectsAreRecognisedOnlyWhenCollapsingKeepsThem() {
+        var unchanged = 0
+        for input in Self.framed {
+            guard LocalizedTemplate.isCollapsed(input) else { continue }
+            unchanged += 1
+            if let bytes = LocalizedTemplate.collapsedSpaces(input) { #expect(bytes == input, "\(input.debugDescription)") }
+            let reference = input.split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ")
+            #expect(reference == input)
+            #expect(!input.unicodeScalars.contains(where: LocalizedTemplate.isForbiddenInSubject))
+        }
+        #expect(unchanged > 500)
+    }
+
+    /// The range ``LocalizedTemplate/isCollapsed(_:)`` lets stand next to a space never joins it
+    /// into a larger `Character`, on either side.
+    @Test func latinLettersNeverJoinASpace() {
+        for value in 0xC0...0x2FF {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            let letter = String(Character(scalar))
+            #expect((letter + " x").count == 3, "U+\(String(value, radix: 16))")
+            #expect(("x " + letter).count == 3, "U+\(String(value, radix: 16))")
+            #expect(LocalizedTemplate.isCollapsed("x " + letter + " y"))
+        }
+        #expect(!LocalizedTemplate.isCollapsed("x \u{301}"))
+        #expect(!LocalizedTemplate.isCollapsed("\u{600} x"))
+        #expect(!LocalizedTemplate.isCollapsed("x \u{200D}y"))
+        #expect(!LocalizedTemplate.isCollapsed("x \u{903}"))
+        #expect(!LocalizedTemplate.isCollapsed("\u{110BD} x"))
+        #expect(LocalizedTemplate.isCollapsed("von 1.250,75\u{A0}\u{20AC} bis 日本 \u{1F600} x"))
+    }
+
+    /// The amount's own text is used only when it states the value; otherwise the value decides.
+    @Test func amountsFollowTheValueNotTheText() throws {
+        let posix = Locale(identifier: "en_US_POSIX")
+        for tag in ["en", "de"] {
+            let locale = TemplateLocale(tag: tag)
+            for (amount, valueText) in [
+                ("5.00", "5"), ("0.0", "0"), ("1250.70", "1250.7"), ("007", "7"), ("12", "13"), ("1.5", "1.05"),
+                ("123456789012345678", "123456789012345678"), ("1234567890123456789", "1234567890123456789"),
+                ("9.999", "9.999"), ("", "3"), (".5", "0.5"),
+            ] {
+                let value = try #require(Decimal(string: valueText, locale: posix))
+                let expected = value.formatted(.currency(code: "EUR").locale(locale.foundationLocale))
+                #expect(locale.money(Money(amount: amount, value: value, currency: "EUR")) == expected, "\(tag) \(amount)")
+            }
+        }
+        #expect(TemplateLocale.MoneyFormats.plainValue("1250.70") == Decimal(string: "1250.7", locale: posix))
+        #expect(TemplateLocale.MoneyFormats.plainValue("1.2.3") == nil)
+        #expect(TemplateLocale.MoneyFormats.plainValue("-1") == nil)
+    }
+
+    @Test func trimmingInPlaceMatchesTrimmed() {
+        var inPlace = 0
+        for input in Self.framed + Self.framed.map({ $0 + " \n\t\r\n" }) {
+            var text = input
+            LocalizedTemplate.trim(&text)
+            #expect(text == LocalizedTemplate.trimmed(input), "\(input.debugDescription)")
+            if text != input, input.utf8.first.map({ (0x21...0x7E).contains($0) }) == true { inPlace += 1 }
+        }
+        #expect(inPlace > 1000)
+    }
+}
