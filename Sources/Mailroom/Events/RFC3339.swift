@@ -39,7 +39,7 @@ enum RFC3339 {
             let name = monthNames[month - 1]
             return .failure(FieldProblem("\(SafeText.quoted(String(text.prefix(10)))) is not a calendar date: \(name) \(year) has \(monthLength) days"))
         }
-        let days = daysSinceEpoch(year: year, month: month, day: day)
+        let days = CivilDate(year: year, month: month, day: day).daysSinceEpoch
         if reader.atEnd {
             guard allowDateOnly else {
                 return .failure(FieldProblem("expected \(shape) with a time and offset, found only a date \(SafeText.quoted(text))"))
@@ -101,16 +101,6 @@ enum RFC3339 {
         case 4, 6, 9, 11: 30
         default: 31
         }
-    }
-
-    /// Days from 1970-01-01 to the given proleptic Gregorian date (H. Hinnant's days_from_civil).
-    static func daysSinceEpoch(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
     }
 
     private static let monthNames = [

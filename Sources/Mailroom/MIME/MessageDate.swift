@@ -19,10 +19,11 @@ enum MessageDate {
     /// Writes the date as the tokens of a `Date` field that `out` has started:
     /// `Sat,` `28` `Nov` `2026` `09:15:00` `+0000`.
     static func write(_ date: Date, into out: inout WireWriter) {
-        let seconds = Int64(date.timeIntervalSince1970.rounded(.down))
-        let days = floorDiv(seconds, 86_400)
-        let secondOfDay = seconds - days * 86_400
-        let (year, month, day) = civil(fromDays: days)
+        let seconds = Int(date.timeIntervalSince1970.rounded(.down))
+        let (days, timeOfDay) = CivilDate.floorDivide(seconds, by: 86_400)
+        let secondOfDay = Int64(timeOfDay)
+        let civil = CivilDate(daysSinceEpoch: days)
+        let (year, month, day) = (Int64(civil.year), civil.month, Int64(civil.day))
         out.beginToken()
         out.append(weekdays[Int(((days % 7) + 7) % 7)])
         out.append(UInt8(ascii: ","))
@@ -44,26 +45,8 @@ enum MessageDate {
         out.token("+0000")
     }
 
-    private static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
-        a >= 0 ? a / b : -((-a + b - 1) / b)
-    }
-
     private static func two(_ value: Int64, into out: inout WireWriter) {
         if value < 10 { out.append(UInt8(ascii: "0")) }
         out.appendDecimal(value)
-    }
-
-    /// Howard Hinnant's days-to-civil: proleptic Gregorian (year, month 1-12, day 1-31).
-    private static func civil(fromDays days: Int64) -> (Int64, Int, Int64) {
-        let z = days + 719_468
-        let era = floorDiv(z, 146_097)
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        return (year, Int(month), day)
     }
 }

@@ -1,6 +1,6 @@
 /// Quoted-printable (RFC 2045 section 6.7) for bodies that are mostly ASCII.
 ///
-/// Input is canonical text: lines split at CR, LF or CRLF (see ``BodyText``). Output lines are at
+/// Input is canonical text: lines split at CR, LF or CRLF (every CR, LF and CRLF is one line break). Output lines are at
 /// most 76 characters including the `=` of a soft break, trailing spaces and tabs are escaped so no
 /// transport can strip them, and an `=XX` escape is never split across lines. A leading `.` is left
 /// alone (the SMTP client dot-stuffs); a leading `From ` is escaped as `=46rom ` so mbox tools that
@@ -9,7 +9,7 @@ enum QuotedPrintable {
     static let maximumLineLength = 76
 
     /// The encoded body; lines end in CRLF except the last (the part delimiter supplies that one).
-    /// `lines` hold no CR or LF, as ``BodyText`` makes them.
+    /// `lines` hold no CR or LF.
     static func encode(lines: [[UInt8]]) -> [UInt8] {
         let joined = Array(lines.joined(separator: [0x0A]))
         var out = WireWriter(capacity: joined.count * 3 + joined.count / 8 + 3)
@@ -17,7 +17,7 @@ enum QuotedPrintable {
         return out.bytes()
     }
 
-    /// Encodes the UTF-8 `text` in one pass, splitting lines at CR, LF and CRLF as ``BodyText``
+    /// Encodes the UTF-8 `text` in one pass, splitting lines at CR, LF and CRLF as canonical text
     /// does, and returns the length of the canonical (CRLF) text, which decides against base64.
     ///
     /// Output is at most 3 bytes per input byte plus a 3-byte soft break per 24 input bytes; that

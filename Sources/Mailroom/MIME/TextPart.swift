@@ -49,7 +49,7 @@ struct TextPart: Sendable, Equatable {
         return (base64Start..<out.count, .base64)
     }
 
-    /// The text with every CR, LF and CRLF as CRLF (what ``BodyText/canonicalBytes`` gives).
+    /// The text with every CR, LF and CRLF as CRLF (canonical text, RFC 2045 section 2.10).
     private static func canonical(_ text: UnsafeBufferPointer<UInt8>) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(text.count + text.count / 8 + 2)

@@ -108,13 +108,7 @@ enum OutboxJSONReader {
                   let millisecond = number(20, 3),
                   (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 60
             else { return nil }
-            // Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-            let shiftedYear = month <= 2 ? year - 1 : year
-            let era = (shiftedYear >= 0 ? shiftedYear : shiftedYear - 399) / 400
-            let yearOfEra = shiftedYear - era * 400
-            let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
-            let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-            let days = era * 146_097 + dayOfEra - 719_468
+            let days = Int64(CivilDate(year: Int(year), month: Int(month), day: Int(day)).daysSinceEpoch)
             let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - 978_307_200
             // Within about three years of 2001 Foundation's sum can differ from this one in the last
             // bit (its arithmetic is not documented); there it decides. Elsewhere 390,000 random

@@ -95,30 +95,21 @@ struct OutboxJSONWriter {
 
     private static let lowerHex: [UInt8] = Array("0123456789abcdef".utf8)
 
-    /// Proleptic Gregorian civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    /// The UTC timestamp with milliseconds, as `Date.ISO8601FormatStyle` writes it.
     static func appendTimestamp(_ date: Date, to bytes: inout [UInt8]) {
         // Whole seconds and the fraction apart, from the reference date, as Foundation splits them:
         // flooring `seconds * 1000` in one go disagrees with it in about 1 of 10,000 dates.
         let sinceReference = date.timeIntervalSinceReferenceDate
         let wholeSeconds = sinceReference.rounded(.down)
-        let fraction = Int64(((sinceReference - wholeSeconds) * 1000).rounded(.down))
-        let milliseconds = (Int64(wholeSeconds) + 978_307_200) * 1000 + fraction
-        let (days, dayMilliseconds) = milliseconds.quotientAndRemainder(dividingBy: 86_400_000)
-        let (day, remainder) = dayMilliseconds < 0 ? (days - 1, dayMilliseconds + 86_400_000) : (days, dayMilliseconds)
-        let shifted = day + 719_468
-        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let dayOfMonth = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        appendDigits(year, count: 4, to: &bytes)
+        let fraction = Int(((sinceReference - wholeSeconds) * 1000).rounded(.down))
+        let milliseconds = (Int(wholeSeconds) + 978_307_200) * 1000 + fraction
+        let (days, remainder) = CivilDate.floorDivide(milliseconds, by: 86_400_000)
+        let date = CivilDate(daysSinceEpoch: days)
+        appendDigits(date.year, count: 4, to: &bytes)
         bytes.append(UInt8(ascii: "-"))
-        appendDigits(month, count: 2, to: &bytes)
+        appendDigits(date.month, count: 2, to: &bytes)
         bytes.append(UInt8(ascii: "-"))
-        appendDigits(dayOfMonth, count: 2, to: &bytes)
+        appendDigits(date.day, count: 2, to: &bytes)
         bytes.append(UInt8(ascii: "T"))
         appendDigits(remainder / 3_600_000, count: 2, to: &bytes)
         bytes.append(UInt8(ascii: ":"))
@@ -130,7 +121,7 @@ struct OutboxJSONWriter {
         bytes.append(UInt8(ascii: "Z"))
     }
 
-    private static func appendDigits(_ value: Int64, count: Int, to bytes: inout [UInt8]) {
+    private static func appendDigits(_ value: Int, count: Int, to bytes: inout [UInt8]) {
         let start = bytes.count
         bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: count))
         var rest = value

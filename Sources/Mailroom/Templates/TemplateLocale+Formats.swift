@@ -66,18 +66,9 @@ extension TemplateLocale {
             let seconds = date.timeIntervalSince1970
             guard seconds.rounded(.down) == seconds, abs(seconds) < 1e12 else { return nil }
             let whole = Int(seconds)
-            let days = whole >= 0 ? whole / 86_400 : (whole - 86_399) / 86_400
-            let secondOfDay = whole - days * 86_400
-            // Howard Hinnant's days-to-civil for the proleptic Gregorian calendar.
-            let shifted = days + 719_468
-            let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
-            let dayOfEra = shifted - era * 146_097
-            let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-            let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-            let monthIndex = (5 * dayOfYear + 2) / 153
-            day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-            month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-            year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+            let (days, secondOfDay) = CivilDate.floorDivide(whole, by: 86_400)
+            let civil = CivilDate(daysSinceEpoch: days)
+            (year, month, day) = (civil.year, civil.month, civil.day)
             hour = secondOfDay / 3600
             minute = secondOfDay % 3600 / 60
             guard Self.years.contains(year) else { return nil }

@@ -1,4 +1,8 @@
-/// A text body in canonical form (RFC 2045 section 2.10): UTF-8 split into lines at CRLF.
+@testable import Mailroom
+
+/// Test helper: a text body in canonical form (RFC 2045 section 2.10), UTF-8 split into lines at
+/// CRLF, as the pre-byte-level writer made it; the tests feed its lines to
+/// `QuotedPrintable.encode(lines:)` (production splits while encoding, in one pass).
 ///
 /// Templates produce `\n` line ends, but a stray `\r` or `\r\n` must not become a bare CR on the
 /// wire, so every CR, LF and CRLF counts as one line break.
