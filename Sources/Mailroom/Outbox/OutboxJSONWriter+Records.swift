@@ -5,49 +5,23 @@ extension JournalEntry {
     var jsonLine: [UInt8] {
         var writer = OutboxJSONWriter(capacity: 160 + (detail?.utf8.count ?? 0) + (reply?.text.utf8.count ?? 0))
         writer.beginObject()
-        if let attempt {
-            writer.key("attempt")
-            writer.int(attempt)
-        }
-        if let classification {
-            writer.key("classification")
-            writer.string(classification)
-        }
-        if let detail {
-            writer.key("detail")
-            writer.string(detail)
-        }
-        if let durationMs {
-            writer.key("duration_ms")
-            writer.int(durationMs)
-        }
-        writer.key("kind")
-        writer.string(kind.rawValue)
-        if let nextAttemptAt {
-            writer.key("next_attempt_at")
-            writer.date(nextAttemptAt)
-        }
-        if let pid {
-            writer.key("pid")
-            writer.int(pid)
-        }
+        writer.field("attempt", attempt)
+        writer.field("classification", classification)
+        writer.field("detail", detail)
+        writer.field("duration_ms", durationMs)
+        writer.field("kind", kind.rawValue)
+        writer.field("next_attempt_at", nextAttemptAt)
+        writer.field("pid", pid)
         if let reply {
             writer.key("reply")
             writer.beginObject()
-            writer.key("code")
-            writer.int(reply.code)
-            if let enhanced = reply.enhanced {
-                writer.key("enhanced")
-                writer.string(enhanced)
-            }
-            writer.key("text")
-            writer.string(reply.text)
+            writer.field("code", reply.code)
+            writer.field("enhanced", reply.enhanced)
+            writer.field("text", reply.text)
             writer.endObject()
         }
-        writer.key("state")
-        writer.string(state.rawValue)
-        writer.key("time")
-        writer.date(time)
+        writer.field("state", state.rawValue)
+        writer.field("time", time)
         writer.endObject()
         writer.newline()
         return writer.bytes
@@ -59,31 +33,21 @@ extension MessageMeta {
     var jsonLine: [UInt8] {
         var writer = OutboxJSONWriter(capacity: 320)
         writer.beginObject()
-        writer.key("created_at")
-        writer.date(createdAt)
+        writer.field("created_at", createdAt)
         writer.key("envelope")
         writer.beginObject()
         writer.key("recipients")
         writer.beginArray()
         for recipient in envelope.recipients { writer.string(recipient) }
         writer.endArray()
-        writer.key("sender")
-        writer.string(envelope.sender)
+        writer.field("sender", envelope.sender)
         writer.endObject()
-        writer.key("event_id")
-        writer.string(eventID)
-        writer.key("event_type")
-        writer.string(eventType)
-        if let locale {
-            writer.key("locale")
-            writer.string(locale)
-        }
-        writer.key("message_id")
-        writer.string(messageID)
-        writer.key("size")
-        writer.int(size)
-        writer.key("template")
-        writer.string(template)
+        writer.field("event_id", eventID)
+        writer.field("event_type", eventType)
+        writer.field("locale", locale)
+        writer.field("message_id", messageID)
+        writer.field("size", size)
+        writer.field("template", template)
         writer.endObject()
         writer.newline()
         return writer.bytes

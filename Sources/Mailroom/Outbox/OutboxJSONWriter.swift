@@ -84,6 +84,27 @@ struct OutboxJSONWriter {
         needsComma = true
     }
 
+    /// A key and its string, or nothing when the value is nil (as `encodeIfPresent` does).
+    mutating func field(_ name: StaticString, _ value: String?) {
+        guard let value else { return }
+        key(name)
+        string(value)
+    }
+
+    /// A key and its integer, or nothing when the value is nil.
+    mutating func field<Integer: BinaryInteger>(_ name: StaticString, _ value: Integer?) {
+        guard let value else { return }
+        key(name)
+        int(value)
+    }
+
+    /// A key and its timestamp, or nothing when the value is nil.
+    mutating func field(_ name: StaticString, _ value: Date?) {
+        guard let value else { return }
+        key(name)
+        date(value)
+    }
+
     /// Ends the record with the newline that makes it one `.ndjson` line.
     mutating func newline() {
         bytes.append(UInt8(ascii: "\n"))

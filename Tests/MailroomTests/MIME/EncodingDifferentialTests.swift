@@ -35,7 +35,7 @@ struct EncodingDifferentialTests {
         var rng = SeededGenerator(seed: 0x424F_4459)
         for index in 0..<1500 {
             let text = Generate.randomString(&rng, maxPieces: 50)
-            let lines = BodyText(text).lines
+            let lines = ReferenceMIME.BodyText(text).lines
             #expect(QuotedPrintable.encode(lines: lines) == ReferenceMIME.QuotedPrintable.encode(lines: lines), "case \(index) QP")
             let new = TextPart(subtype: "plain", text: text)
             let old = ReferenceMIME.TextPart(subtype: "plain", text: text)

@@ -4,12 +4,12 @@ import Testing
 @Suite("Quoted-printable and base64 bodies")
 struct QuotedPrintableTests {
     private func encode(_ text: String) -> String {
-        String(decoding: QuotedPrintable.encode(lines: BodyText(text).lines), as: UTF8.self)
+        String(decoding: QuotedPrintable.encode(lines: ReferenceMIME.BodyText(text).lines), as: UTF8.self)
     }
 
     private func roundTrips(_ text: String) -> Bool {
-        let encoded = QuotedPrintable.encode(lines: BodyText(text).lines)
-        return MIMEDecoders.quotedPrintable(encoded) == BodyText(text).canonicalBytes
+        let encoded = QuotedPrintable.encode(lines: ReferenceMIME.BodyText(text).lines)
+        return MIMEDecoders.quotedPrintable(encoded) == ReferenceMIME.BodyText(text).canonicalBytes
     }
 
     @Test func trailingWhitespaceIsEscaped() {
@@ -78,7 +78,7 @@ struct QuotedPrintableTests {
     @Test func cjkAndEmojiTextIsBase64WhenShorter() {
         let part = TextPart(subtype: "plain", text: "您的帐户将于12月12日关闭。🙂🙂🙂\n")
         #expect(part.transferEncoding == .base64)
-        let quoted = QuotedPrintable.encode(lines: BodyText("您的帐户将于12月12日关闭。🙂🙂🙂\n").lines)
+        let quoted = QuotedPrintable.encode(lines: ReferenceMIME.BodyText("您的帐户将于12月12日关闭。🙂🙂🙂\n").lines)
         #expect(part.encodedBody.count < quoted.count)
     }
 
