@@ -13,7 +13,7 @@ import Testing
         #expect(try a.claim(eventID: "evt_1") == nil, "a second claim in the same instance is refused too")
         first.release()
         #expect(!first.isHeld)
-        let second = try #require(try b.claim(eventID: "evt_1"))
+        let second = try #require(try b.claim(eventID: "evt_1", wait: true))  // see attemptsAreJournaled...
         #expect(second.state == .queued)
     }
 
