@@ -23,7 +23,6 @@ public final class JournalFlusher: @unchecked Sendable {
     private var stopping = false
     /// The flusher waits for records (not for its interval): only then does a write wake it.
     private var idle = false
-    private var lastError: OutboxError?
 
     /// The shortest time between the starts of two flushes.
     public let interval: Duration
@@ -49,17 +48,21 @@ public final class JournalFlusher: @unchecked Sendable {
 
     /// Stops the flusher and makes every record written so far durable.
     ///
-    /// - Throws: the error of the final flush, or of a background flush that failed since.
+    /// - Throws: the error of the final flush. A background flush that failed is retried by the
+    ///   next one; only a flush that covers every record decides.
     public func finish() throws(OutboxError) {
         condition.lock()
         stopping = true
         condition.broadcast()
         while running { condition.wait() }
-        let pending = written != flushed
-        let failure = lastError
+        let target = written
+        let pending = target != flushed
         condition.unlock()
-        if pending { try outbox.sync() }
-        if let failure { throw failure }
+        guard pending else { return }
+        try outbox.sync()
+        condition.lock()
+        flushed = max(flushed, target)
+        condition.unlock()
     }
 
     private func loop() {
@@ -80,7 +83,8 @@ public final class JournalFlusher: @unchecked Sendable {
             // Let records gather until the interval is over, unless the run is finishing.
             let next = started.addingTimeInterval(interval.seconds)
             while !stopping && Date() < next { _ = condition.wait(until: next) }
-            if let failure { lastError = failure } else { flushed = target }
+            // A failed flush leaves `flushed` behind, so the next one (or `finish`) tries again.
+            if failure == nil { flushed = target }
             if failure != nil && stopping { break }
         }
         running = false
