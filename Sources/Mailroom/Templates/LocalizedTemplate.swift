@@ -26,10 +26,6 @@ struct LocalizedTemplate: Sendable {
         case mustache
     }
 
-    func render(values: [String: TemplateValue], engine: Engine = .program) -> Outcome {
-        render(variables: TemplateVariables(behind: [values]), engine: engine)
-    }
-
     /// Renders the three parts and wraps text and HTML in their layouts. A layout sees the
     /// event's variables plus the rendered `body` (trimmed) and `subject`; a body sees neither.
     func render(variables: consuming TemplateVariables, engine: Engine = .program) -> Outcome {
