@@ -250,17 +250,10 @@ extension LocalizedTemplate {
             }
             guard !output.isEmpty else { return nil }
             let line = String(decoding: output, as: UTF8.self)
-            // ASCII controls were refused above; only the rest need the Unicode tables.
-            if nonASCII, line.unicodeScalars.contains(where: { $0.value >= 0x80 && isForbiddenInSubject($0) }) {
-                return nil
-            }
+            // ASCII controls were refused above; C1 controls and U+2028/2029 are found by their bytes.
+            if nonASCII, SafeText.mayHoldForbidden(line) { return nil }
             return line
         }
-    }
-
-    /// A line break or control character, which in a subject would become header injection.
-    static func isForbiddenInSubject(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.properties.generalCategory == .control || scalar == "\u{2028}" || scalar == "\u{2029}"
     }
 }
 

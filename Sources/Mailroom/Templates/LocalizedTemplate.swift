@@ -106,7 +106,9 @@ struct LocalizedTemplate: Sendable {
         if Self.isCollapsed(rendered) { return rendered }
         if let line = Self.collapsedSpaces(rendered) { return line }
         let line = rendered.split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ")
-        let forbidden = line.unicodeScalars.first(where: Self.isForbiddenInSubject)
+        // A line break or control character (C0, DEL, C1: general category Cc; U+2028, U+2029),
+        // which in a subject would become header injection.
+        let forbidden = line.unicodeScalars.first(where: SafeText.isForbiddenInLine)
         if let forbidden {
             let hex = String(forbidden.value, radix: 16, uppercase: true)
             problems.append(

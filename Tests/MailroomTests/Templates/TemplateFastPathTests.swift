@@ -55,7 +55,7 @@ struct TemplateFastPathTests {
             usedBytes += 1
             let reference = input.split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ")
             #expect(fast == reference, "\(input.debugDescription)")
-            #expect(!reference.isEmpty && !reference.unicodeScalars.contains(where: LocalizedTemplate.isForbiddenInSubject))
+            #expect(!reference.isEmpty && !reference.unicodeScalars.contains(where: SafeText.isForbiddenInLine))
         }
         #expect(usedBytes > 100)
     }

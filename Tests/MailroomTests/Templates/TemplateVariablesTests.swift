@@ -88,7 +88,7 @@ struct TemplateVariablesTests {
             if let bytes = LocalizedTemplate.collapsedSpaces(input) { #expect(bytes == input, "\(input.debugDescription)") }
             let reference = input.split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ")
             #expect(reference == input)
-            #expect(!input.unicodeScalars.contains(where: LocalizedTemplate.isForbiddenInSubject))
+            #expect(!input.unicodeScalars.contains(where: SafeText.isForbiddenInLine))
         }
         #expect(unchanged > 500)
     }
