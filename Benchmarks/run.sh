@@ -11,6 +11,9 @@
 #                --peer-max, beside the peer) 1 connection pinned; N above --peer-max runs --large-runs times
 #   peer         Benchmarks/peers/python_peer.py (Jinja2 + EmailMessage + smtplib, fsync per message)
 #   wire limit   smtp-source with Mailroom-sized messages, 1 connection pinned, and C connections
+#   floor        Benchmarks/floor/libcurl_send.c: libcurl alone with Mailroom's options sending one
+#                pre-built Mailroom message, 1 connection pinned and C connections (what any
+#                libcurl-based sender can reach here)
 #   render only  mailroom bench-render (validate + render + MIME in memory), pinned to one CPU
 #   slow relay   smtp-sink -w DELAY (every DATA answered after DELAY s); Mailroom with 1, 4, 16 connections
 # Every smtp-sink announces no PIPELINING (-p), because libcurl does not pipeline.
@@ -34,19 +37,20 @@ while (($#)); do
     --slow-delay) slow_delay="$2"; shift 2 ;;
     --keep) keep="$2"; shift 2 ;;
     --large-runs) large_runs="$2"; shift 2 ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option $1 (see --help)" >&2; exit 64 ;;
   esac
 done
 say() { echo "bench: $*" >&2; }
 
 # --- what it needs ---------------------------------------------------------------------------
-if [ ! -x /usr/sbin/smtp-sink ] || [ ! -x /usr/bin/time ]; then
-  say "installing postfix (for smtp-sink, smtp-source) and time"
+if [ ! -x /usr/sbin/smtp-sink ] || [ ! -x /usr/bin/time ] || ! dpkg -s libcurl4-openssl-dev >/dev/null 2>&1 \
+   || ! command -v "${CC:-cc}" >/dev/null 2>&1; then
+  say "installing postfix (for smtp-sink, smtp-source), time, libcurl4-openssl-dev and a C compiler"
   export DEBIAN_FRONTEND=noninteractive
   echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
   apt-get update -qq
-  apt-get install -y -qq postfix time >/dev/null
+  apt-get install -y -qq postfix time libcurl4-openssl-dev gcc >/dev/null
 fi
 # The package may start a mail system; nothing but our own sinks may listen.
 if command -v postfix >/dev/null && postfix status >/dev/null 2>&1; then postfix stop >/dev/null 2>&1 || true; fi
@@ -66,6 +70,8 @@ fi
 say "building mailroom (release)"
 swift build -c release --product mailroom >&2
 mailroom="$repo/.build/release/mailroom"
+cc=${CC:-cc}
+command -v "$cc" >/dev/null 2>&1 || cc=clang
 
 # --- scratch space and servers, all removed by the trap ----------------------------------------
 work=$(mktemp -d /tmp/mailroom-bench.XXXXXX)
@@ -98,6 +104,8 @@ config() {  # config FILE CONNECTIONS
   sed -e "s/^  connections: .*/  connections: $2/" "$repo/config/mailroom.yaml" >"$1"
 }
 for c in 1 4 16 "$connections"; do config "$work/c$c.yaml" "$c"; done
+floor="$work/libcurl_send"
+"$cc" -O2 -o "$floor" "$repo/Benchmarks/floor/libcurl_send.c" -lcurl -lpthread
 
 results="$work/results.tsv"
 : >"$results"
@@ -135,6 +143,7 @@ done
   --quiet "$work/sample.ndjson" 2>>"$work/commands.log" || true
 msg=$(ls "$work"/sample-outbox/messages/*/message.eml | head -1)
 tr -d '\r' <"$msg" >"$work/message.txt"
+cp "$msg" "$work/message.eml"
 echo "message_bytes	$(wc -c <"$msg")" >>"$work/meta.tsv"
 echo "wire_count	$wire_count" >>"$work/meta.tsv"
 "$python" Benchmarks/gen_events.py "$wire_count" "wire" >"$work/events-wire.ndjson"
@@ -154,9 +163,13 @@ for run in $(seq "$runs"); do
   send "e2e-1" "wire" "$run" 1 "$port_pinned" yes "$work/events-wire.ndjson"
   measure "wire-1" "wire" "$run" taskset -c 1 /usr/sbin/smtp-source -d -s 1 -m "$wire_count" \
     -F "$work/message.txt" "127.0.0.1:$port_pinned"
+  measure "floor-1" "wire" "$run" taskset -c 1 "$floor" "$work/message.eml" "$wire_count" 1 \
+    "smtp://127.0.0.1:$port_pinned"
   send "e2e-c" "wire" "$run" "$connections" "$port_free" no "$work/events-wire.ndjson"
   measure "wire-c" "wire" "$run" /usr/sbin/smtp-source -d -s "$connections" -m "$wire_count" \
     -F "$work/message.txt" "127.0.0.1:$port_free"
+  measure "floor-c" "wire" "$run" "$floor" "$work/message.eml" "$wire_count" "$connections" \
+    "smtp://127.0.0.1:$port_free"
   say "run $run/$runs: render only"
   taskset -c 1 "$mailroom" bench-render --stages --config "$work/c1.yaml" --templates "$repo/Templates" \
     --count "$render_count" "$work/events-wire.ndjson" >"$work/render.out" 2>>"$work/commands.log"

@@ -47,6 +47,8 @@ def main():
         "peer": "usual alternative: Python peer, 1 connection, pinned",
         "wire-1": "wire limit: smtp-source, 1 connection, pinned",
         "wire-c": f"wire limit: smtp-source, {conns} connections",
+        "floor-1": "transport floor: libcurl alone, same message, 1 connection, pinned",
+        "floor-c": f"transport floor: libcurl alone, same message, {conns} connections",
     }
     sizes = sorted({n for (row, n) in runs if n.isdigit() and row in ("e2e-1", "e2e-c", "peer")}, key=int)
     wire_n = meta.get("wire_count", "?")
@@ -58,7 +60,7 @@ def main():
             if (row, n) in runs:
                 out.append(f"| {labels[row]} | {int(n):,} | {fmt(col(row, n, 'rate'))} | "
                            f"{fmt(col(row, n, 'cpu'), 2)} | {fmt(col(row, n, 'rss'), 1)} |")
-    for row in ("e2e-1", "wire-1", "e2e-c", "wire-c"):
+    for row in ("e2e-1", "wire-1", "floor-1", "e2e-c", "wire-c", "floor-c"):
         if (row, "wire") in runs:
             label = labels[row] + (" (beside smtp-source)" if row.startswith("e2e") else "")
             out.append(f"| {label} | {int(wire_n):,} | {fmt(col(row, 'wire', 'rate'))} | "
@@ -92,6 +94,13 @@ def main():
                    f"{fmt(ratio(('e2e-1', 'wire'), ('wire-1', 'wire')), 2)} |")
         out.append(f"| Mailroom / smtp-source, {conns} connections | {int(wire_n):,} | "
                    f"{fmt(ratio(('e2e-c', 'wire'), ('wire-c', 'wire')), 2)} |")
+    if ("floor-1", "wire") in runs:
+        for label, floor, wire, e2e in (("1 connection (pinned)", "floor-1", "wire-1", "e2e-1"),
+                                        (f"{conns} connections", "floor-c", "wire-c", "e2e-c")):
+            out.append(f"| libcurl floor / smtp-source, {label} | {int(wire_n):,} | "
+                       f"{fmt(ratio((floor, 'wire'), (wire, 'wire')), 2)} |")
+            out.append(f"| Mailroom / libcurl floor, {label} | {int(wire_n):,} | "
+                       f"{fmt(ratio((e2e, 'wire'), (floor, 'wire')), 2)} |")
     slow = {row: n for (row, n) in runs if row.startswith("slow-")}
     if "slow-1" in slow and "slow-16" in slow:
         for c in ("4", "16"):
