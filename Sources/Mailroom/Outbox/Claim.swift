@@ -46,14 +46,17 @@ public final class Claim: Sendable {
 
     let tally: Mutex<JournalTally>
 
-    /// - Parameter directory: the message's directory, open and locked; the claim closes it.
+    /// - Parameters:
+    ///   - directory: the message's directory, open and locked; the claim closes it.
+    ///   - journal: its journal, already open `O_WRONLY | O_APPEND` (or -1: opened on first use);
+    ///     the claim closes it.
     init(eventID: String, key: String, state: MessageState, previousAttempts: Int, directory: Int32,
-         tally: JournalTally? = nil) {
+         journal: Int32 = -1, tally: JournalTally? = nil) {
         self.eventID = eventID
         self.key = key
         self.state = state
         self.previousAttempts = previousAttempts
-        self.descriptors = Mutex(Descriptors(directory: directory))
+        self.descriptors = Mutex(Descriptors(directory: directory, journal: journal))
         self.tally = Mutex(tally ?? JournalTally(state: state, started: previousAttempts, lastStarted: nil, finished: 0))
     }
 

@@ -10,6 +10,9 @@ extension Outbox {
         var tmpName: String
         /// Open and `flock`ed, so that ``Outbox/recover()`` in another process leaves it alone.
         var directory: Int32
+        /// `journal.ndjson` open for appending when the store hands out claims (-1 otherwise): the
+        /// claim journals through it without opening the file again.
+        var journal: Int32
     }
 
     /// Stores one message durably; see ``store(_:)-([NewMessage])``.
@@ -50,6 +53,7 @@ extension Outbox {
         var pending: [Pending] = []
         defer {
             for item in pending {
+                if item.journal >= 0 { close(item.journal) }
                 close(item.directory)
                 _ = try? OutboxIO.removeFlatDirectory(tmpFD, item.tmpName, path: "\(path)/tmp/\(item.tmpName)")
             }
@@ -62,9 +66,10 @@ extension Outbox {
             }
             let tmpName = Self.uniqueName()
             let directory = try OutboxIO.makeDirectory(tmpFD, tmpName, path: "\(path)/tmp/\(tmpName)", reuse: false)
-            pending.append(Pending(index: index, key: key, tmpName: tmpName, directory: directory))
+            pending.append(Pending(index: index, key: key, tmpName: tmpName, directory: directory, journal: -1))
             _ = try OutboxIO.lockExclusive(directory, wait: true, path: "\(path)/tmp/\(tmpName)")
-            try write(message, key: key, into: directory, at: "\(path)/tmp/\(tmpName)")
+            pending[pending.count - 1].journal = try write(
+                message, key: key, into: directory, at: "\(path)/tmp/\(tmpName)", keepingJournal: keepingClaims)
         }
         if syncMode == .filesystem && !pending.isEmpty {
             try OutboxIO.syncFilesystem(rootFD, path: path)
@@ -79,8 +84,10 @@ extension Outbox {
                 if keepingClaims {
                     let state = batch[item.index].initialState
                     claims[eventID] = Claim(
-                        eventID: eventID, key: item.key, state: state, previousAttempts: 0, directory: item.directory)
+                        eventID: eventID, key: item.key, state: state, previousAttempts: 0, directory: item.directory,
+                        journal: item.journal)
                 } else {
+                    if item.journal >= 0 { close(item.journal) }
                     close(item.directory)
                 }
                 results[item.index] = .stored(eventID: eventID, key: item.key)
@@ -88,6 +95,7 @@ extension Outbox {
             } else {
                 results[item.index] = .duplicate(eventID: eventID, key: item.key)
                 pending.removeFirst()
+                if item.journal >= 0 { close(item.journal) }
                 close(item.directory)
                 _ = try OutboxIO.removeFlatDirectory(tmpFD, item.tmpName, path: "\(path)/tmp/\(item.tmpName)")
             }
@@ -107,9 +115,10 @@ extension Outbox {
         return (final, claims)
     }
 
-    /// Writes the four files of one message into its (temporary) directory.
-    private func write(_ message: NewMessage, key: String, into directory: Int32, at location: String)
-        throws(OutboxError)
+    /// Writes the four files of one message into its (temporary) directory; with `keepingJournal`,
+    /// returns the journal still open for appending (else -1).
+    private func write(_ message: NewMessage, key: String, into directory: Int32, at location: String,
+                       keepingJournal: Bool) throws(OutboxError) -> Int32
     {
         let created = now()
         let meta = MessageMeta(
@@ -123,15 +132,22 @@ extension Outbox {
             ("message.eml", message.composed.bytes),
             ("event.json", message.sourceEvent),
             ("meta.json", meta.jsonLine),
-            ("journal.ndjson", stored.jsonLine),
         ]
         let syncEach = syncMode == .eachFile
         for (name, bytes) in files {
             try OutboxIO.createFile(directory, name, bytes: bytes, sync: syncEach, path: "\(location)/\(name)")
         }
+        let journal = try OutboxIO.createFileKeepingOpen(
+            directory, "journal.ndjson", bytes: stored.jsonLine, sync: syncEach, appending: true,
+            path: "\(location)/journal.ndjson")
         if syncEach {
-            try OutboxIO.fsyncFile(directory, path: location)
+            do { try OutboxIO.fsyncFile(directory, path: location) } catch { close(journal); throw error }
         }
+        guard keepingJournal else {
+            close(journal)
+            return -1
+        }
+        return journal
     }
 
     /// `<pid>-<64 random bits>`: unique across processes and calls without coordination.

@@ -60,10 +60,23 @@ enum OutboxIO {
 
     /// Creates a new file holding `bytes`; fsyncs it first when `sync`.
     static func createFile(_ parent: Int32, _ name: String, bytes: [UInt8], sync: Bool, path: String) throws(OutboxError) {
-        let fd = try openFile(parent, name, flags: O_WRONLY | O_CREAT | O_EXCL, path: path)
-        defer { close(fd) }
-        try writeAll(fd, bytes, path: path)
-        if sync { try fsyncFile(fd, path: path) }
+        let fd = try createFileKeepingOpen(parent, name, bytes: bytes, sync: sync, appending: false, path: path)
+        close(fd)
+    }
+
+    /// Creates, writes (and, with `sync`, fsyncs) a file like ``createFile(_:_:bytes:sync:path:)``
+    /// and returns its descriptor, still open for writing (`O_APPEND` if `appending`).
+    static func createFileKeepingOpen(_ parent: Int32, _ name: String, bytes: [UInt8], sync: Bool, appending: Bool,
+                                      path: String) throws(OutboxError) -> Int32 {
+        let fd = try openFile(parent, name, flags: O_WRONLY | O_CREAT | O_EXCL | (appending ? O_APPEND : 0), path: path)
+        do {
+            try writeAll(fd, bytes, path: path)
+            if sync { try fsyncFile(fd, path: path) }
+        } catch {
+            close(fd)
+            throw error
+        }
+        return fd
     }
 
     /// Writes every byte, retrying short writes and `EINTR`.
