@@ -20,6 +20,11 @@ public final class DeliveryDispatcher: @unchecked Sendable {
     private var delayed: [(due: ContinuousClock.Instant, job: DeliveryJob)] = []
     private var inputClosed = false
     private var liveWorkers = 0
+    /// Workers waiting for a job, and whether the producer waits for room: a change wakes only
+    /// those who wait for it, so a backlog costs no wake-ups (a broadcast per job woke every
+    /// thread for every message).
+    private var waitingWorkers = 0
+    private var producerWaiting = false
     private var stopReason: String?
     private var unreachableReason: String?
     private var consecutiveUnreachable = 0
@@ -68,15 +73,17 @@ public final class DeliveryDispatcher: @unchecked Sendable {
     public func submit(_ job: DeliveryJob) {
         condition.lock()
         while ready.count - readyHead >= queueCapacity && stopReason == nil {
+            producerWaiting = true
             condition.wait()
         }
+        producerWaiting = false
         if let reason = stopReason {
             condition.unlock()
             observer.didFinish(job, attempt: nil, verdict: nil, disposition: .notAttempted(reason: reason))
             return
         }
         ready.append(job)
-        condition.broadcast()
+        if waitingWorkers > 0 { condition.broadcast() }
         condition.unlock()
     }
 
@@ -167,12 +174,14 @@ public final class DeliveryDispatcher: @unchecked Sendable {
                 return .attempt(job)
             }
             if inputClosed && delayed.isEmpty { return .exit }
+            waitingWorkers += 1
             if let soonest = delayed.map(\.due).min() {
                 let wait = instant.duration(to: soonest)
                 _ = condition.wait(until: Date().addingTimeInterval(max(wait.seconds, 0.001)))
             } else {
                 condition.wait()
             }
+            waitingWorkers -= 1
         }
     }
 
@@ -183,7 +192,9 @@ public final class DeliveryDispatcher: @unchecked Sendable {
             ready.removeFirst(readyHead)
             readyHead = 0
         }
-        condition.broadcast()  // room for a blocked producer
+        // A blocked producer is woken once half the queue is free, to refill it in one go
+        // rather than one job per wake-up.
+        if producerWaiting && ready.count - readyHead <= queueCapacity / 2 { condition.broadcast() }
         return job
     }
 
