@@ -47,9 +47,11 @@ extension TemplateProgram {
 
         /// Reads `string` if it comes next; throws if fewer characters are left, as swift-mustache does.
         mutating func read(string: String) throws(Unsupported) -> Bool {
-            let count = string.count
-            guard buffer.distance(from: position, to: buffer.endIndex) >= count else { throw Unsupported() }
-            let end = buffer.index(position, offsetBy: count)
+            // Walks `count` characters at most, not the whole rest as `distance(from:to:)` would
+            // (which made parsing quadratic in the file's length).
+            guard let end = buffer.index(position, offsetBy: string.count, limitedBy: buffer.endIndex) else {
+                throw Unsupported()
+            }
             guard buffer[position..<end] == string else { return false }
             position = end
             return true
