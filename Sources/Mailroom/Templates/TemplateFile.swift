@@ -14,10 +14,14 @@ struct TemplateFile: Sendable {
     /// Path relative to the templates directory, e.g. `closure-confirmation/text.de.mustache`.
     let path: String
     let part: TemplatePart
-    let template: MustacheTemplate
+    /// swift-mustache's parse of the file: made at load time when ``program`` is nil, else on
+    /// first use (see ``MustacheParse``).
+    let parse: MustacheParse
     /// The same source compiled for the fast path, or nil when it uses something only
     /// swift-mustache renders (see ``TemplateProgram``).
     let program: TemplateProgram?
+
+    var template: MustacheTemplate { parse.template }
 
     /// Reads and compiles one file. Called once per file per catalog, never per message.
     ///
@@ -56,9 +60,16 @@ struct TemplateFile: Sendable {
             _ = ScalarHTMLEscaping.registered
             text = "{{% CONTENT_TYPE: \(ScalarHTMLEscaping.contentTypeName)}}\n" + text
         }
+        // A file the program compiles is one swift-mustache parses (the program's parser is a
+        // port of its parser that refuses more, never less; the tests check this on broken files),
+        // so its swift-mustache parse, a third of loading a catalog, waits until a render needs it.
+        // Any other file is parsed now, and its syntax errors are reported as before.
+        if let program = TemplateProgram.compile(text) {
+            return TemplateFile(path: path, part: part, parse: MustacheParse(deferred: text), program: program)
+        }
         do {
             let template = try MustacheTemplate(string: text)
-            return TemplateFile(path: path, part: part, template: template, program: TemplateProgram.compile(text))
+            return TemplateFile(path: path, part: part, parse: MustacheParse(template), program: nil)
         } catch let error as MustacheTemplate.ParserError {
             let line = max(1, error.context.lineNumber - pragmaLines)
             throw TemplateError(
