@@ -139,13 +139,18 @@ struct TemplateFile: Sendable {
             if body.first != "!" {
                 let name = body.prefix { $0.isLetter || $0.isNumber || "._-?*()".contains($0) }
                 let words = name.split(whereSeparator: { $0 == "(" || $0 == ")" })
+                // Foundation's `contains` goes through NSString; on an ASCII name a byte answers the same.
+                let isASCII = name.utf8.allSatisfy { $0 < 0x80 }
                 if let variable = words.last, variable != ".",
-                    variable.dropFirst(variable.hasPrefix(".") ? 1 : 0).contains(".")
+                    isASCII
+                        ? variable.utf8.dropFirst(variable.hasPrefix(".") ? 1 : 0).contains(UInt8(ascii: "."))
+                        : variable.dropFirst(variable.hasPrefix(".") ? 1 : 0).contains(".")
                 {
                     return "\(tag) (dotted names are not supported: the variables are flat, and inside a list "
                         + "section a field is named alone, e.g. {{category}})"
                 }
-                if name.contains("("), let unknown = words.dropLast(name.hasSuffix("()") ? 0 : 1)
+                if isASCII ? name.utf8.contains(UInt8(ascii: "(")) : name.contains("("),
+                    let unknown = words.dropLast(name.hasSuffix("()") ? 0 : 1)
                     .first(where: { !knownTransforms.contains(String($0)) })
                 {
                     return "\(tag) (unknown transform \(unknown); known: \(knownTransforms.sorted().joined(separator: ", ")))"

@@ -5,7 +5,8 @@ import Testing
 @testable import Mailroom
 
 /// The start-up shortcuts in loading a template file against the code they replace: the byte
-/// search for a tag's braces, and skipping Foundation's line-break replacing in a file without CR.
+/// search for a tag's braces and in ASCII names, and skipping Foundation's line-break replacing in a
+/// file without CR.
 @Suite("Template loading fast paths: tag search and line breaks")
 struct TemplateLoadingFastPathTests {
     /// Pieces of tags and text: braces that are and are not tags, sigils, dotted names,
@@ -14,7 +15,7 @@ struct TemplateLoadingFastPathTests {
     static let pieces = [
         "{{", "}}", "{", "}", "{{{", "}}}", "a", "a.b", ".x", ".", " ", "\t", "#", "^", "/", "&", ">", "<", "=", "%",
         "!", "upper(", "uppercased(", "first()", "count(", ")", "(", "index()", "\u{301}", "ö", "\u{600}", "日本", "\r\n",
-        "\n", "x_y-z?*", "{{a.b}}", "{{#first()}}",
+        "\n", "x_y-z?*", "{{a.b}}", "{{#first()}}", "é", "a\u{301}.b", "\u{D4E}(", "(\u{301}", "٣",
     ]
 
     /// Every string of up to three pieces, plus longer ones from a fixed shuffle.
