@@ -5,7 +5,9 @@ extension TemplateProgram {
     ///
     /// The parser is a port of swift-mustache 2.1.1's `MustacheTemplate.parse` (its reading by
     /// `Character`, its standalone-line rule and its quirks), reduced to the tags listed on
-    /// ``TemplateProgram``. Call it only for source swift-mustache has parsed.
+    /// ``TemplateProgram``. It refuses every source swift-mustache refuses (it ports each of that
+    /// parser's checks and adds its own), so a file it compiles needs no swift-mustache parse to
+    /// be known valid; `TemplateSyntaxDifferentialTests` checks this on broken sources.
     static func compile(_ source: String) -> TemplateProgram? {
         var reader = Reader(source)
         var escaping: Escaping?
