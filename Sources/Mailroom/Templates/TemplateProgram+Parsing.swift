@@ -60,15 +60,6 @@ extension TemplateProgram {
         }
     }
 
-    private static func isSpaceOrTab(_ character: Character) -> Bool {
-        character == " " || character == "\t"
-    }
-
-    private static let nameCharacters = Set<Character>(
-        "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-_?()*")
-    private static let nameCharactersWithoutBrackets = Set<Character>(
-        "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-_?*")
-
     /// One level of `MustacheTemplate.parse(_:state:)`: the top level or one section's body.
     private static func parse(
         _ reader: inout Reader, section: SectionTag?, newLine startsOnNewLine: Bool, escaping: inout Escaping?
@@ -151,7 +142,7 @@ extension TemplateProgram {
     private static func readUntilTagOrNewline(_ reader: inout Reader) throws(Unsupported) -> String {
         var text = ""
         while !reader.reachedEnd {
-            text += reader.read(while: { $0 != "\n" && $0 != "\r\n" && $0 != "{" })
+            text += reader.read(while: isPlainText)
             if reader.current.isNewline { break }
             if reader.current == "{" {
                 if try reader.read(string: "{{") { break }
@@ -188,17 +179,17 @@ extension TemplateProgram {
     /// `name`, `transform(name)` or `transform()`, then `}}`: swift-mustache's `parseName`.
     private static func parseName(_ reader: inout Reader) throws(Unsupported) -> SectionTag {
         reader.read(while: \.isWhitespace)
-        let text = String(reader.read(while: nameCharacters.contains))
+        let text = String(reader.read(while: nameCharacters))
         reader.read(while: \.isWhitespace)
         guard try reader.read(string: "}}") else { throw Unsupported() }
         var name = Reader(text)
-        let first = String(name.read(while: nameCharactersWithoutBrackets.contains))
+        let first = String(name.read(while: nameCharactersWithoutBrackets))
         if name.reachedEnd { return SectionTag(name: text, transforms: []) }
         guard name.current == "(" else { throw Unsupported() }
         name.advance()
         var transforms = [first]
         while true {
-            let word = String(name.read(while: nameCharactersWithoutBrackets.contains))
+            let word = String(name.read(while: nameCharactersWithoutBrackets))
             switch name.current {
             case ")":
                 name.advance()
@@ -217,12 +208,12 @@ extension TemplateProgram {
     /// `CONTENT_TYPE: TEXT` or our own HTML escaping; any other pragma is not ours.
     private static func readContentType(_ reader: inout Reader) throws(Unsupported) -> Escaping {
         reader.read(while: \.isWhitespace)
-        let variable = reader.read(while: nameCharactersWithoutBrackets.contains)
+        let variable = reader.read(while: nameCharactersWithoutBrackets)
         reader.read(while: \.isWhitespace)
         guard reader.current == ":", variable == "CONTENT_TYPE" else { throw Unsupported() }
         reader.advance()
         reader.read(while: \.isWhitespace)
-        let value = reader.read(while: nameCharactersWithoutBrackets.contains)
+        let value = reader.read(while: nameCharactersWithoutBrackets)
         reader.read(while: \.isWhitespace)
         guard try reader.read(string: "}}") else { throw Unsupported() }
         switch value {

@@ -106,6 +106,33 @@ struct TemplateSyntaxDifferentialTests {
         #expect(refused > 100)
     }
 
+    /// The parser's byte-level character classes against the `Set<Character>` and `Character`
+    /// comparisons of swift-mustache they stand for.
+    @Test func characterClassesMatchCharacterComparisons() {
+        let withBrackets = Set<Character>("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-_?()*")
+        let withoutBrackets = Set<Character>("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-_?*")
+        let odd: [String] = [
+            "\r\n", "\u{212A}", "\u{212B}", "\u{2126}", "K\u{301}", "{\u{301}", " \u{301}", "\u{600}{", "\u{600}a",
+            "(\u{301}", "\u{FF08}", "\u{207D}", "e\u{301}", "\u{2028}", "\u{85}", "\r", "\u{1F600}",
+        ]
+        let oddCharacters = odd.compactMap { $0.count == 1 ? $0.first : nil }
+        #expect(oddCharacters.count == odd.count)
+        let characters = (0..<0x250).compactMap(Unicode.Scalar.init).map(Character.init) + oddCharacters
+        var kelvin = false
+        for character in characters {
+            let text = character.debugDescription
+            #expect(TemplateProgram.nameCharacters(character) == withBrackets.contains(character), "\(text)")
+            #expect(TemplateProgram.nameCharactersWithoutBrackets(character) == withoutBrackets.contains(character), "\(text)")
+            #expect(
+                TemplateProgram.isPlainText(character) == (character != "\n" && character != "\r\n" && character != "{"),
+                "\(text)")
+            #expect(TemplateProgram.isSpaceOrTab(character) == (character == " " || character == "\t"), "\(text)")
+            kelvin = kelvin || (character.utf8.count > 1 && TemplateProgram.nameCharacters(character))
+        }
+        // The set answers for a character canonically equal to a name character.
+        #expect(kelvin)
+    }
+
     @Test func aDeferredParseIsMadeWhenARenderNeedsIt() throws {
         let file = try TemplateFile.compile("{{list}}", path: "t", part: .text, template: nil, locale: nil)
         #expect(file.program != nil && !file.parse.isParsed)
