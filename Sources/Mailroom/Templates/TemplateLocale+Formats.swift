@@ -21,11 +21,15 @@ extension TemplateLocale {
                 date: .omitted, time: .omitted, locale: locale, calendar: TemplateLocale.calendar,
                 timeZone: TemplateLocale.utc
             ).day(.defaultDigits).month(.wide).year(.defaultDigits)
-            clock = Date.VerbatimFormatStyle(
-                format: "\(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased)):\(minute: .twoDigits)",
-                timeZone: TemplateLocale.utc, calendar: TemplateLocale.calendar)
+            clock = Self.clock
             pattern = DatePattern.derive(from: date, clock: clock)
         }
+
+        /// `09:05`; it has no locale, so every locale shares it (and its check, see
+        /// ``DatePattern/clockReproduces``).
+        static let clock = Date.VerbatimFormatStyle(
+            format: "\(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased)):\(minute: .twoDigits)",
+            timeZone: TemplateLocale.utc, calendar: TemplateLocale.calendar)
     }
 
     private static let formatsByTag = Mutex<[String: Formats]>([:])
@@ -101,16 +105,24 @@ extension TemplateLocale {
         }
 
         func clock(_ time: CivilTime) -> String {
+            Self.clockText(time)
+        }
+
+        /// `09:05`: two digits each, 24-hour.
+        func appendClock(_ time: CivilTime, to result: inout String) {
+            Self.appendClock(time, to: &result)
+        }
+
+        private static func clockText(_ time: CivilTime) -> String {
             var result = ""
             appendClock(time, to: &result)
             return result
         }
 
-        /// `09:05`: two digits each, 24-hour.
-        func appendClock(_ time: CivilTime, to result: inout String) {
-            result += Self.twoDigits[time.hour]
+        private static func appendClock(_ time: CivilTime, to result: inout String) {
+            result += twoDigits[time.hour]
             result += ":"
-            result += Self.twoDigits[time.minute]
+            result += twoDigits[time.minute]
         }
 
         /// `00` to `59`, small strings kept inline: appending one copies two bytes.
@@ -155,9 +167,21 @@ extension TemplateLocale {
             return pattern.reproduces(style, clock) ? pattern : nil
         }
 
-        /// Every month at the edges of the range, the first and last days, leap days and a spread
-        /// of times, compared with Foundation.
+        /// Every sample date written as this pattern and ``appendClock(_:to:)`` write it, compared
+        /// with Foundation.
         private func reproduces(_ style: Date.FormatStyle, _ clockStyle: Date.VerbatimFormatStyle) -> Bool {
+            guard let samples = Self.samples else { return false }
+            // The clock has no locale: when it is the shared style, its check is made once per process.
+            let clockMatches =
+                clockStyle == Formats.clock
+                ? Self.clockReproduces : samples.allSatisfy { clock($1) == $0.formatted(clockStyle) }
+            return clockMatches && samples.allSatisfy { date($1) == $0.formatted(style) }
+        }
+
+        /// Every month at the edges of the range, the first and last days, leap days and a spread
+        /// of times, with their civil time (nil if ours differs from the calendar's for one).
+        /// Made once per process, not per locale.
+        private static let samples: [(Date, CivilTime)]? = {
             var samples: [(Int, Int, Int, Int, Int)] = [(2000, 2, 29, 0, 0), (2024, 2, 29, 23, 59), (2100, 2, 28, 12, 0)]
             for year in [CivilTime.years.lowerBound, 1999, 2026, 2031, CivilTime.years.upperBound] {
                 for month in 1...12 {
@@ -165,14 +189,22 @@ extension TemplateLocale {
                 }
                 samples.append((year, 12, 31, 23, 59))
             }
+            var result: [(Date, CivilTime)] = []
             for (year, month, day, hour, minute) in samples {
-                guard let date = Self.makeDate(year, month, day, hour, minute), let time = CivilTime(date),
-                    time == CivilTime(year: year, month: month, day: day, hour: hour, minute: minute),
-                    self.date(time) == date.formatted(style), clock(time) == date.formatted(clockStyle)
-                else { return false }
+                guard let date = makeDate(year, month, day, hour, minute), let time = CivilTime(date),
+                    time == CivilTime(year: year, month: month, day: day, hour: hour, minute: minute)
+                else { return nil }
+                result.append((date, time))
             }
-            return true
-        }
+            return result
+        }()
+
+        /// Whether ``appendClock(_:to:)`` writes what the shared ``Formats/clock`` style writes for
+        /// every sample.
+        private static let clockReproduces: Bool = {
+            guard let samples else { return false }
+            return samples.allSatisfy { clockText($1) == $0.formatted(Formats.clock) }
+        }()
 
         private static func makeDate(_ year: Int, _ month: Int, _ day: Int, _ hour: Int, _ minute: Int) -> Date? {
             TemplateLocale.calendar.date(

@@ -3,8 +3,11 @@ extension TemplateProgram {
     struct Unsupported: Error {}
 
     /// A plain name; names with a dot (`.`, `a.b`, `.a`) take swift-mustache's other lookups.
+    ///
+    /// By bytes: Foundation's `contains` went through NSString. The same answer, as a dot in a
+    /// name is always a `.` character of its own (only name characters, none combining, get in).
     private static func isPlainName(_ name: String) -> Bool {
-        !name.isEmpty && !name.contains(".")
+        !name.isEmpty && !name.utf8.contains(UInt8(ascii: "."))
     }
 
     static func variableNode(

@@ -5,7 +5,9 @@ extension TemplateProgram {
     ///
     /// The parser is a port of swift-mustache 2.1.1's `MustacheTemplate.parse` (its reading by
     /// `Character`, its standalone-line rule and its quirks), reduced to the tags listed on
-    /// ``TemplateProgram``. Call it only for source swift-mustache has parsed.
+    /// ``TemplateProgram``. It refuses every source swift-mustache refuses (it ports each of that
+    /// parser's checks and adds its own), so a file it compiles needs no swift-mustache parse to
+    /// be known valid; `TemplateSyntaxDifferentialTests` checks this on broken sources.
     static func compile(_ source: String) -> TemplateProgram? {
         var reader = Reader(source)
         var escaping: Escaping?
@@ -47,23 +49,16 @@ extension TemplateProgram {
 
         /// Reads `string` if it comes next; throws if fewer characters are left, as swift-mustache does.
         mutating func read(string: String) throws(Unsupported) -> Bool {
-            let count = string.count
-            guard buffer.distance(from: position, to: buffer.endIndex) >= count else { throw Unsupported() }
-            let end = buffer.index(position, offsetBy: count)
+            // Walks `count` characters at most, not the whole rest as `distance(from:to:)` would
+            // (which made parsing quadratic in the file's length).
+            guard let end = buffer.index(position, offsetBy: string.count, limitedBy: buffer.endIndex) else {
+                throw Unsupported()
+            }
             guard buffer[position..<end] == string else { return false }
             position = end
             return true
         }
     }
-
-    private static func isSpaceOrTab(_ character: Character) -> Bool {
-        character == " " || character == "\t"
-    }
-
-    private static let nameCharacters = Set<Character>(
-        "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-_?()*")
-    private static let nameCharactersWithoutBrackets = Set<Character>(
-        "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-_?*")
 
     /// One level of `MustacheTemplate.parse(_:state:)`: the top level or one section's body.
     private static func parse(
@@ -147,7 +142,7 @@ extension TemplateProgram {
     private static func readUntilTagOrNewline(_ reader: inout Reader) throws(Unsupported) -> String {
         var text = ""
         while !reader.reachedEnd {
-            text += reader.read(while: { $0 != "\n" && $0 != "\r\n" && $0 != "{" })
+            text += reader.read(while: isPlainText)
             if reader.current.isNewline { break }
             if reader.current == "{" {
                 if try reader.read(string: "{{") { break }
@@ -184,17 +179,17 @@ extension TemplateProgram {
     /// `name`, `transform(name)` or `transform()`, then `}}`: swift-mustache's `parseName`.
     private static func parseName(_ reader: inout Reader) throws(Unsupported) -> SectionTag {
         reader.read(while: \.isWhitespace)
-        let text = String(reader.read(while: nameCharacters.contains))
+        let text = String(reader.read(while: nameCharacters))
         reader.read(while: \.isWhitespace)
         guard try reader.read(string: "}}") else { throw Unsupported() }
         var name = Reader(text)
-        let first = String(name.read(while: nameCharactersWithoutBrackets.contains))
+        let first = String(name.read(while: nameCharactersWithoutBrackets))
         if name.reachedEnd { return SectionTag(name: text, transforms: []) }
         guard name.current == "(" else { throw Unsupported() }
         name.advance()
         var transforms = [first]
         while true {
-            let word = String(name.read(while: nameCharactersWithoutBrackets.contains))
+            let word = String(name.read(while: nameCharactersWithoutBrackets))
             switch name.current {
             case ")":
                 name.advance()
@@ -213,12 +208,12 @@ extension TemplateProgram {
     /// `CONTENT_TYPE: TEXT` or our own HTML escaping; any other pragma is not ours.
     private static func readContentType(_ reader: inout Reader) throws(Unsupported) -> Escaping {
         reader.read(while: \.isWhitespace)
-        let variable = reader.read(while: nameCharactersWithoutBrackets.contains)
+        let variable = reader.read(while: nameCharactersWithoutBrackets)
         reader.read(while: \.isWhitespace)
         guard reader.current == ":", variable == "CONTENT_TYPE" else { throw Unsupported() }
         reader.advance()
         reader.read(while: \.isWhitespace)
-        let value = reader.read(while: nameCharactersWithoutBrackets.contains)
+        let value = reader.read(while: nameCharactersWithoutBrackets)
         reader.read(while: \.isWhitespace)
         guard try reader.read(string: "}}") else { throw Unsupported() }
         switch value {

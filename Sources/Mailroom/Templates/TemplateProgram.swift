@@ -2,15 +2,16 @@
 /// path beside swift-mustache, never a second dialect.
 ///
 /// swift-mustache renders through an `Any` context stack with dynamic casts and `Mirror`, which
-/// was a third of the cost of a message (issue #4). Every file is still parsed by
-/// `MustacheTemplate` (which reports syntax errors); a program is compiled from the same
-/// preprocessed source only when the file uses nothing but literal text, plain names
+/// was a third of the cost of a message (issue #4). A program is compiled from the preprocessed
+/// source only when the file uses nothing but literal text, plain names
 /// (`{{x}}`, `{{{x}}}`, `{{&x}}`), sections, inverted sections, comments, the content-type pragma
 /// the catalog adds, and the list positions `first()`, `last()`, `even()`, `odd()` and `index()`.
 /// Anything else (another transform, `.`, a dotted name) leaves the file on the swift-mustache
-/// path. The parser is a port of swift-mustache 2.1.1's (standalone lines included) and the
-/// rendering follows its context rules exactly; a differential test renders every shipped
-/// template both ways and requires the same output and the same recorded problems.
+/// path, which parses it at load time and reports its syntax errors; a file the program covers
+/// is one swift-mustache accepts, so its swift-mustache parse waits for a render that needs it
+/// (``MustacheParse``). The parser is a port of swift-mustache 2.1.1's (standalone lines
+/// included) and the rendering follows its context rules exactly; a differential test renders
+/// every shipped template both ways and requires the same output and the same recorded problems.
 struct TemplateProgram: Sendable {
     /// How `{{x}}` is escaped, from the `CONTENT_TYPE` pragma the catalog put first.
     enum Escaping: Sendable, Equatable {
