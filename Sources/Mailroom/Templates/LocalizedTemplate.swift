@@ -64,8 +64,15 @@ struct LocalizedTemplate: Sendable {
         if engine == .program, let program = file.program, let fast = program.render(variables, extraCapacity: extraCapacity) {
             result = fast
         } else {
-            let slow = file.render(Self.scope(variables.dictionaries))
-            result = TemplateProgram.Result(output: slow.output, missing: slow.missing, absentRendered: slow.absentRendered)
+            switch file.render(Self.scope(variables.dictionaries)) {
+            case .success(let slow):
+                result = TemplateProgram.Result(output: slow.output, missing: slow.missing, absentRendered: slow.absentRendered)
+            case .failure(let error):
+                problems.append(TemplateError(
+                    code: error.code, message: error.message, template: name, locale: locale, file: file.path,
+                    underlying: error.underlying))
+                return ""
+            }
         }
         if !result.missing.isEmpty {
             // Only now: listing every name is costly and only needed for the message.

@@ -26,17 +26,21 @@ final class MustacheParse: Sendable {
     /// Whether swift-mustache has parsed the file yet (for the tests).
     var isParsed: Bool { parsed.withLock { $0 != nil } }
 
-    var template: MustacheTemplate {
+    /// swift-mustache's template, or its parser's error.
+    ///
+    /// The error should never happen: the program's parser refuses every file swift-mustache
+    /// refuses (TemplateSyntaxDifferentialTests), and the file was checked at load time. Should it
+    /// happen all the same, the render that needed the parse reports it as a template problem
+    /// (the message is not sent) rather than stopping the process.
+    var template: Result<MustacheTemplate, any Error> {
         parsed.withLock { parsed in
-            if let parsed { return parsed }
+            if let parsed { return .success(parsed) }
             do {
                 let template = try MustacheTemplate(string: source)
                 parsed = template
-                return template
+                return .success(template)
             } catch {
-                // Unreachable: the program's parser refuses every file swift-mustache refuses
-                // (TemplateSyntaxDifferentialTests), and the file was checked at load time.
-                preconditionFailure("swift-mustache cannot parse a template the fast path compiled: \(error)")
+                return .failure(error)
             }
         }
     }

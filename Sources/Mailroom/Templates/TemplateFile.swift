@@ -21,7 +21,6 @@ struct TemplateFile: Sendable {
     /// swift-mustache renders (see ``TemplateProgram``).
     let program: TemplateProgram?
 
-    var template: MustacheTemplate { parse.template }
 
     /// Reads and compiles one file. Called once per file per catalog, never per message.
     ///
@@ -201,10 +200,18 @@ struct TemplateFile: Sendable {
         }
     }
 
-    /// Renders with a fresh miss record and returns the text and the names that went wrong.
-    func render(_ scope: StrictScope) -> (output: String, missing: [String], absentRendered: [String]) {
-        scope.recorder.reset()
-        let output = template.render(scope)
-        return (output, scope.recorder.missing, scope.recorder.absentRendered)
+    /// Renders with a fresh miss record and returns the text and the names that went wrong, or
+    /// why swift-mustache could not parse the file (see ``MustacheParse/template``).
+    func render(_ scope: StrictScope) -> Result<(output: String, missing: [String], absentRendered: [String]), TemplateError> {
+        switch parse.template {
+        case .success(let template):
+            scope.recorder.reset()
+            let output = template.render(scope)
+            return .success((output, scope.recorder.missing, scope.recorder.absentRendered))
+        case .failure(let error):
+            return .failure(TemplateError(
+                code: .syntax, message: "\(path): swift-mustache cannot parse this file, which the fast path compiled: \(error)",
+                file: path, underlying: error))
+        }
     }
 }

@@ -69,7 +69,7 @@ struct TemplateProgramTests {
                 for scopes in [[Self.values(variant)], [Self.values(variant), ["a": .text("layout"), "x": .absent]]] {
                     var root = StrictScope(values: scopes[0], recorder: MissRecorder())
                     for extra in scopes.dropFirst() { root = root.adding(extra) }
-                    let slow = file.render(root)
+                    let slow = try file.render(root).get()
                     let fast = try #require(program.render(scopes))
                     #expect(fast.output == slow.output, "\(part) \(source.debugDescription) variant \(variant)")
                     #expect(fast.missing == slow.missing, "\(part) \(source.debugDescription) variant \(variant)")

@@ -133,12 +133,27 @@ struct TemplateSyntaxDifferentialTests {
         #expect(kelvin)
     }
 
+    @Test func aDeferredParseThatFailsIsAProblemOfTheRenderNotACrash() {
+        // Only reachable if the fast path ever accepted what swift-mustache refuses: build such a
+        // file by hand (an unclosed section) to see the render report it instead of trapping.
+        let file = TemplateFile(path: "broken/text.en.mustache", part: .text,
+                                parse: MustacheParse(deferred: "{{#open}}never closed"), program: nil)
+        let scope = StrictScope(values: TemplateProgramTests.values(0), recorder: MissRecorder())
+        guard case .failure(let error) = file.render(scope) else {
+            Issue.record("an unparsable deferred source rendered")
+            return
+        }
+        #expect(error.code == .syntax)
+        #expect(error.file == "broken/text.en.mustache")
+        #expect(error.message.contains("swift-mustache cannot parse"))
+    }
+
     @Test func aDeferredParseIsMadeWhenARenderNeedsIt() throws {
         let file = try TemplateFile.compile("{{list}}", path: "t", part: .text, template: nil, locale: nil)
         #expect(file.program != nil && !file.parse.isParsed)
         let scope = StrictScope(values: TemplateProgramTests.values(2), recorder: MissRecorder())
         #expect(file.program?.render([TemplateProgramTests.values(2)]) == nil)
-        let rendered = file.render(scope)
+        let rendered = try file.render(scope).get()
         #expect(file.parse.isParsed)
         #expect(rendered.output == (try MustacheTemplate(string: Self.prefixed("{{list}}", .text)).render(scope)))
     }
