@@ -16,6 +16,11 @@ public final class SendPipeline {
     private let logger: Logger
     private let now: @Sendable () -> Date
     private let batchSize: Int
+    /// The size at which the current batch is committed: small at first, so the first messages
+    /// reach the relay while later ones are still being rendered and stored, then doubling up to
+    /// ``batchSize`` (a run of 1,000 events waited for 64 renders, 64 stores and a sync before
+    /// its first byte went out).
+    private var commitSize: Int
     private var batch: [NewMessage] = []
     private var local = RunSummary()
 
@@ -31,6 +36,7 @@ public final class SendPipeline {
         self.logger = logger
         self.now = now
         self.batchSize = max(1, batchSize)
+        self.commitSize = min(8, self.batchSize)
     }
 
     /// One input line after the input thread's work: a message ready to store, or why not.
@@ -83,7 +89,10 @@ public final class SendPipeline {
             case .item(.message(let message)):
                 if stopped { continue }  // drain the input thread so it can finish
                 batch.append(message)
-                if batch.count >= batchSize { commit() }
+                if batch.count >= commitSize {
+                    commit()
+                    commitSize = min(commitSize * 2, batchSize)
+                }
                 if delivery?.dispatcher.isStopped == true {
                     commit()
                     stopped = true
