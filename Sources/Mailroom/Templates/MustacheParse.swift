@@ -8,23 +8,27 @@ import Synchronization
 /// shipped templates never are, or a list rendered as text. So for a file the program compiles
 /// the parse waits until such a render asks for it, once per process.
 final class MustacheParse: Sendable {
-    private let source: String
-    private let parsed: Mutex<MustacheTemplate?>
+    private enum State {
+        case parsed(MustacheTemplate)
+        case deferred(source: String)
+    }
+
+    private let state: Mutex<State>
 
     /// A template already parsed (a file the program does not cover).
     init(_ template: MustacheTemplate) {
-        source = template.description
-        parsed = Mutex(template)
+        state = Mutex(.parsed(template))
     }
 
     /// `source` to be parsed on first use: only for source ``TemplateProgram/compile(_:)`` accepts.
     init(deferred source: String) {
-        self.source = source
-        parsed = Mutex(nil)
+        state = Mutex(.deferred(source: source))
     }
 
     /// Whether swift-mustache has parsed the file yet (for the tests).
-    var isParsed: Bool { parsed.withLock { $0 != nil } }
+    var isParsed: Bool {
+        state.withLock { if case .parsed = $0 { true } else { false } }
+    }
 
     /// swift-mustache's template, or its parser's error.
     ///
@@ -33,14 +37,18 @@ final class MustacheParse: Sendable {
     /// happen all the same, the render that needed the parse reports it as a template problem
     /// (the message is not sent) rather than stopping the process.
     var template: Result<MustacheTemplate, any Error> {
-        parsed.withLock { parsed in
-            if let parsed { return .success(parsed) }
-            do {
-                let template = try MustacheTemplate(string: source)
-                parsed = template
+        state.withLock { state in
+            switch state {
+            case .parsed(let template):
                 return .success(template)
-            } catch {
-                return .failure(error)
+            case .deferred(let source):
+                do {
+                    let template = try MustacheTemplate(string: source)
+                    state = .parsed(template)
+                    return .success(template)
+                } catch {
+                    return .failure(error)
+                }
             }
         }
     }

@@ -11,7 +11,6 @@ extension TemplateLocale {
     /// the verified range or with a fraction of a second, Foundation formats it as before.
     final class Formats: Sendable {
         let date: Date.FormatStyle
-        let clock: Date.VerbatimFormatStyle
         let pattern: DatePattern?
         let money: MoneyFormats
 
@@ -21,8 +20,7 @@ extension TemplateLocale {
                 date: .omitted, time: .omitted, locale: locale, calendar: TemplateLocale.calendar,
                 timeZone: TemplateLocale.utc
             ).day(.defaultDigits).month(.wide).year(.defaultDigits)
-            clock = Self.clock
-            pattern = DatePattern.derive(from: date, clock: clock)
+            pattern = DatePattern.derive(from: date)
         }
 
         /// `09:05`; it has no locale, so every locale shares it (and its check, see
@@ -104,22 +102,9 @@ extension TemplateLocale {
             }
         }
 
-        func clock(_ time: CivilTime) -> String {
-            Self.clockText(time)
-        }
-
-        /// `09:05`: two digits each, 24-hour.
-        func appendClock(_ time: CivilTime, to result: inout String) {
-            Self.appendClock(time, to: &result)
-        }
-
-        private static func clockText(_ time: CivilTime) -> String {
-            var result = ""
-            appendClock(time, to: &result)
-            return result
-        }
-
-        private static func appendClock(_ time: CivilTime, to result: inout String) {
+        /// `09:05`: two digits each, 24-hour, as ``Formats/clock`` writes it (it has no locale, so
+        /// every pattern shares it).
+        static func appendClock(_ time: CivilTime, to result: inout String) {
             result += twoDigits[time.hour]
             result += ":"
             result += twoDigits[time.minute]
@@ -131,7 +116,7 @@ extension TemplateLocale {
         private static let placeholders: Set<Character> = ["\u{1}", "\u{2}", "\u{3}"]
 
         /// The pattern, or nil when Foundation's output does not fit one or is not reproduced.
-        static func derive(from style: Date.FormatStyle, clock: Date.VerbatimFormatStyle) -> DatePattern? {
+        static func derive(from style: Date.FormatStyle) -> DatePattern? {
             var templates: [String] = []
             for month in 1...12 {
                 guard let date = makeDate(2031, month, 23, 0, 0) else { return nil }
@@ -164,18 +149,14 @@ extension TemplateLocale {
             }
             if !literal.isEmpty { pieces.append(literal) }
             let pattern = DatePattern(pieces: pieces, monthNames: names)
-            return pattern.reproduces(style, clock) ? pattern : nil
+            return pattern.reproduces(style) ? pattern : nil
         }
 
         /// Every sample date written as this pattern and ``appendClock(_:to:)`` write it, compared
-        /// with Foundation.
-        private func reproduces(_ style: Date.FormatStyle, _ clockStyle: Date.VerbatimFormatStyle) -> Bool {
-            guard let samples = Self.samples else { return false }
-            // The clock has no locale: when it is the shared style, its check is made once per process.
-            let clockMatches =
-                clockStyle == Formats.clock
-                ? Self.clockReproduces : samples.allSatisfy { clock($1) == $0.formatted(clockStyle) }
-            return clockMatches && samples.allSatisfy { date($1) == $0.formatted(style) }
+        /// with Foundation. The clock has no locale: its check is made once per process.
+        private func reproduces(_ style: Date.FormatStyle) -> Bool {
+            guard Self.clockReproduces, let samples = Self.samples else { return false }
+            return samples.allSatisfy { date($1) == $0.formatted(style) }
         }
 
         /// Every month at the edges of the range, the first and last days, leap days and a spread
@@ -203,7 +184,11 @@ extension TemplateLocale {
         /// every sample.
         private static let clockReproduces: Bool = {
             guard let samples else { return false }
-            return samples.allSatisfy { clockText($1) == $0.formatted(Formats.clock) }
+            return samples.allSatisfy { sample in
+                var text = ""
+                appendClock(sample.1, to: &text)
+                return text == sample.0.formatted(Formats.clock)
+            }
         }()
 
         private static func makeDate(_ year: Int, _ month: Int, _ day: Int, _ hour: Int, _ minute: Int) -> Date? {

@@ -102,11 +102,11 @@ struct TemplateLocale: Sendable, Equatable {
             result.reserveCapacity(48)
             pattern.appendDate(civil, to: &result)
             result += middle
-            pattern.appendClock(civil, to: &result)
+            DatePattern.appendClock(civil, to: &result)
             result += end
             return result
         }
-        return timestamp.date.formatted(formats.date) + middle + timestamp.date.formatted(formats.clock) + end
+        return timestamp.date.formatted(formats.date) + middle + timestamp.date.formatted(Formats.clock) + end
     }
 
     /// The words between date and time and after the time, by language.
