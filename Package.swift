@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0", traits: ["YAML"]),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // Core: events, templates, MIME, outbox, delivery policy. No C, no CLI.
@@ -25,6 +26,14 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
             ],
             exclude: ["Outbox/LAYOUT.md"]
+        ),
+        // The embedded outbox store: SQLite through GRDB, in the outbox directory.
+        .target(
+            name: "MailroomSQLite",
+            dependencies: [
+                "Mailroom",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         // The only C in the project: typed wrappers over libcurl's variadic API.
         .target(
@@ -47,7 +56,7 @@ let package = Package(
         .executableTarget(
             name: "mailroom",
             dependencies: [
-                "Mailroom", "MailroomSMTP",
+                "Mailroom", "MailroomSMTP", "MailroomSQLite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Configuration", package: "swift-configuration"),
@@ -58,6 +67,11 @@ let package = Package(
             name: "MailroomTests",
             dependencies: ["Mailroom", "MailroomTesting"],
             resources: [.copy("Fixtures")]
+        ),
+        // One conformance suite for every OutboxStore engine.
+        .testTarget(
+            name: "MailroomStoreTests",
+            dependencies: ["Mailroom", "MailroomSQLite", "MailroomTesting"]
         ),
         .testTarget(
             name: "MailroomSMTPTests",

@@ -63,7 +63,7 @@ extension CurlSMTPConnection {
             ccurl_easy_setopt_read_function(handle) { buffer, size, count, userdata in
                 guard let buffer, let userdata else { return ccurl_read_abort() }
                 let context = Unmanaged<CurlTransferContext>.fromOpaque(userdata).takeUnretainedValue()
-                return context.read(into: buffer, capacity: size * count)
+                return context.read(into: buffer, capacity: size * count) ?? ccurl_read_abort()
             },
             ccurl_easy_setopt_debug_function(handle) { _, type, data, size, userdata in
                 guard let data, let userdata else { return 0 }

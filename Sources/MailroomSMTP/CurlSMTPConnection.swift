@@ -34,19 +34,21 @@ public final class CurlSMTPConnection: MailConnection {
     }
 
     /// Delivers one message; retries once on a fresh connection when a reused one proves stale.
-    public func send(_ message: ComposedMessage, beforeData: () -> Void) -> DeliveryAttempt {
-        // The hook only runs inside this call, during curl_easy_perform; it never outlives it.
+    public func send(_ message: ComposedMessage, beforeData: () -> Bool) -> DeliveryAttempt {
+        // The hook only runs inside this call, during curl_easy_perform; it never outlives it. Its
+        // answer stands for the retry on a fresh connection too: a refusal is never asked again.
         withoutActuallyEscaping(beforeData) { beforeData in
-            var announced = false
+            var answer: Bool?
             return send(message) {
-                guard !announced else { return }
-                announced = true
-                beforeData()
+                if let answer { return answer }
+                let given = beforeData()
+                answer = given
+                return given
             }
         }
     }
 
-    private func send(_ message: ComposedMessage, announcingData beforeData: @escaping () -> Void) -> DeliveryAttempt {
+    private func send(_ message: ComposedMessage, announcingData beforeData: @escaping () -> Bool) -> DeliveryAttempt {
         let clock = ContinuousClock()
         let start = clock.now
         if let refusal = Self.envelopeRefusal(message.envelope) {
@@ -89,7 +91,7 @@ public final class CurlSMTPConnection: MailConnection {
 
     /// Runs one transaction; per-message options are set anew because libcurl keeps the old ones.
     private func transfer(_ message: ComposedMessage, on handle: UnsafeMutableRawPointer, freshConnection: Bool,
-                          beforeData: @escaping () -> Void) -> CurlTransferOutcome {
+                          beforeData: @escaping () -> Bool) -> CurlTransferOutcome {
         context.reset(message: message.bytes, implicitTLS: settings.endpoint.security == .implicitTLS,
                       keepTranscript: logger.logLevel <= .trace, beforeData: beforeData)
         defer { context.finish() }

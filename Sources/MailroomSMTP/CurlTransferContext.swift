@@ -17,8 +17,9 @@ final class CurlTransferContext {
     private(set) var messageExhausted = false
 
     private var message: [UInt8] = []
-    /// Called once, before the first byte of the message is handed to libcurl.
-    private var beforeData: (() -> Void)?
+    /// Called once, before the first byte of the message is handed to libcurl; false aborts the
+    /// transfer with no byte of the message sent.
+    private var beforeData: (() -> Bool)?
     private var offset = 0
     private var implicitTLS = false
     private var parser = SMTPReplyParser()
@@ -27,7 +28,7 @@ final class CurlTransferContext {
     private var quitSent = false
     private static let transcriptLimit = 200
 
-    func reset(message: [UInt8], implicitTLS: Bool, keepTranscript: Bool, beforeData: (() -> Void)?) {
+    func reset(message: [UInt8], implicitTLS: Bool, keepTranscript: Bool, beforeData: (() -> Bool)?) {
         self.message = message
         self.keepsTranscript = keepTranscript
         self.beforeData = beforeData
@@ -48,11 +49,12 @@ final class CurlTransferContext {
         beforeData = nil
     }
 
-    /// Copies the next part of the message into libcurl's buffer; 0 means end of message.
-    func read(into buffer: UnsafeMutablePointer<CChar>, capacity: Int) -> Int {
+    /// Copies the next part of the message into libcurl's buffer; 0 means end of message, nil
+    /// that the transfer must be aborted before the message.
+    func read(into buffer: UnsafeMutablePointer<CChar>, capacity: Int) -> Int? {
         if let announce = beforeData {
             beforeData = nil
-            announce()
+            guard announce() else { return nil }
         }
         let count = min(capacity, message.count - offset)
         guard count > 0 else {

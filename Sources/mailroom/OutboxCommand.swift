@@ -5,16 +5,16 @@ import Mailroom
 struct OutboxCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "outbox", abstract: "Inspect the outbox: the queue and the audit trail.",
-        subcommands: [Status.self, List.self, Show.self])
+        subcommands: [Status.self, List.self, Show.self, Export.self])
 
-    static func open(_ global: GlobalOptions) async throws -> Outbox {
-        let runtime = try await Runtime.load(global)
-        do {
-            // Reading only: no recovery, nothing created.
-            return try Outbox(path: runtime.settings.outboxPath, create: false)
-        } catch {
-            throw Failure.configuration("outbox: \(error)")
-        }
+    /// Opens the outbox to read it: nothing is created, no lease is touched.
+    static func open(_ global: GlobalOptions) async throws -> any OutboxStore {
+        try await Runtime.load(global).outbox(create: false, recover: false)
+    }
+
+    /// Runs a store read, turning its failure into the command's.
+    static func reading<T>(_ body: () throws(OutboxError) -> T) throws -> T {
+        do { return try body() } catch { throw Failure.outbox(error) }
     }
 
     struct Status: AsyncParsableCommand {
@@ -24,18 +24,17 @@ struct OutboxCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await Self.reportingFailures {
-                let outbox = try await OutboxCommand.open(global)
-                let status: OutboxStatus
-                do { status = try outbox.status() } catch { throw Failure.configuration("outbox: \(error)") }
+                let store = try await OutboxCommand.open(global)
+                let status = try OutboxCommand.reading { () throws(OutboxError) in try store.status() }
                 if json {
-                    Terminal.out(OutboxJSON.text(OutboxJSON.status(status, path: outbox.path)))
+                    Terminal.out(OutboxJSON.text(OutboxJSON.status(status, location: store.location)))
                     return ExitStatus.success
                 }
                 let counts = MessageState.allCases.map { "\($0.rawValue) \(status.counts[$0, default: 0])" }
-                Terminal.out("outbox \(outbox.path): \(status.total) message(s)")
+                Terminal.out("outbox \(store.location): \(status.total) message(s)")
                 Terminal.out("  " + counts.joined(separator: ", "))
-                Terminal.out("  rejected events \(status.rejected), duplicate events \(status.duplicates)" +
-                             (status.unreadable > 0 ? ", unreadable \(status.unreadable)" : ""))
+                Terminal.out("  rejected events \(status.rejected), duplicate events \(status.duplicates)"
+                             + (status.leased > 0 ? ", being delivered \(status.leased)" : ""))
                 if let age = status.oldestUnsentAge, let at = status.oldestUnsentAt {
                     Terminal.out("  oldest unsent: \(OutboxJSON.age(age)) old (stored \(OutboxJSON.timestamp(at)))")
                 }
@@ -45,31 +44,47 @@ struct OutboxCommand: AsyncParsableCommand {
         }
     }
 
+    /// The selection options `list` and `export` share.
+    struct Selection: ParsableArguments {
+        @Option(name: .customLong("state"), help: "Only this state (repeatable).") var states: [MessageState] = []
+        @Option(help: "Only messages stored at or after this time: RFC 3339 or an age (2h, 3d).") var since: String?
+        @Option(help: "Only messages stored before this time: RFC 3339 or an age (2h, 3d).") var until: String?
+        @Option(help: "Only messages to this address.") var recipient: String?
+        @Option(name: .customLong("type"), help: "Only messages of this event type, e.g. account.closed.") var eventType: String?
+
+        func filter() throws -> RecordFilter {
+            RecordFilter(states: states.isEmpty ? nil : Set(states), since: try TimeArgument.parse(since, option: "--since"),
+                         until: try TimeArgument.parse(until, option: "--until"), recipient: recipient,
+                         eventType: eventType)
+        }
+    }
+
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "One line per message (one JSON object per line with --json).")
         @OptionGroup var global: GlobalOptions
-        @Option(name: .customLong("state"), help: "Only this state (repeatable).") var states: [MessageState] = []
+        @OptionGroup var selection: Selection
         @Flag(help: "One JSON object per line.") var json = false
 
         func run() async throws {
             try await Self.reportingFailures {
-                let outbox = try await OutboxCommand.open(global)
-                let records: [MessageRecord]
-                do { records = try outbox.records(states: states.isEmpty ? nil : Set(states)) } catch {
-                    throw Failure.configuration("outbox: \(error)")
-                }
-                for record in records.sorted(by: { ($0.createdAt, $0.eventID) < ($1.createdAt, $1.eventID) }) {
-                    if json {
-                        Terminal.out(OutboxJSON.text(OutboxJSON.record(record)))
-                    } else {
-                        var line = "\(record.eventID)\t\(record.state.rawValue)\t\(record.template)\t\(record.recipients.joined(separator: ","))\tattempts \(record.attempts)"
-                        if let reply = record.lastReply { line += "\t\(reply)" }
-                        if let next = record.nextAttemptAt, record.state == .deferred { line += "\tnext \(OutboxJSON.timestamp(next))" }
-                        Terminal.out(line)
+                let store = try await OutboxCommand.open(global)
+                let filter = try selection.filter()
+                do {
+                    try store.forEachRecord(filter) { record in
+                        Terminal.out(json ? OutboxJSON.text(OutboxJSON.record(record)) : Self.line(record))
                     }
+                } catch let error as OutboxError {
+                    throw Failure.outbox(error)
                 }
                 return ExitStatus.success
             }
+        }
+
+        static func line(_ record: MessageRecord) -> String {
+            var line = "\(record.eventID)\t\(record.state.rawValue)\t\(record.template)\t\(record.recipients.joined(separator: ","))\tattempts \(record.attempts)"
+            if let reply = record.lastReply { line += "\t\(reply)" }
+            if let next = record.nextAttemptAt, record.state == .deferred { line += "\tnext \(OutboxJSON.timestamp(next))" }
+            return line
         }
     }
 
@@ -78,42 +93,76 @@ struct OutboxCommand: AsyncParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The event id.") var id: String
         @Flag(help: "One JSON document.") var json = false
+        @Flag(help: "The message's exact bytes alone, as sent (to open in a mail client).") var raw = false
 
         func run() async throws {
             try await Self.reportingFailures {
-                let outbox = try await OutboxCommand.open(global)
-                let record: MessageRecord
-                let journal: [JournalEntry]
-                let bytes: [UInt8]
-                let event: [UInt8]
-                do {
-                    guard let found = try outbox.record(eventID: id) else { throw Failure.usage("no message for event \(id) in \(outbox.path)") }
-                    record = found
-                    journal = try outbox.journal(eventID: id)
-                    bytes = try outbox.messageBytes(eventID: id)
-                    event = try outbox.sourceEvent(eventID: id)
-                } catch let failure as Failure {
-                    throw failure
-                } catch {
-                    throw Failure.usage("cannot read message \(id): \(error)")
+                let store = try await OutboxCommand.open(global)
+                let (found, journal, content) = try OutboxCommand.reading { () throws(OutboxError) in
+                    (try store.record(eventID: id), try store.journal(eventID: id), try store.content(eventID: id))
+                }
+                guard let record = found, let content else {
+                    throw Failure.usage("no message for event \(id) in \(store.location)")
+                }
+                if raw {
+                    Terminal.outRaw(content.message.bytes)
+                    return ExitStatus.success
                 }
                 if json {
-                    var document = OutboxJSON.record(record)
-                    document["journal"] = journal.map(OutboxJSON.journalEntry)
-                    document["event"] = String(decoding: event, as: UTF8.self)
-                    document["message"] = String(decoding: bytes, as: UTF8.self)
-                    Terminal.out(OutboxJSON.text(document))
+                    Terminal.out(OutboxJSON.text(OutboxJSON.message(record, journal: journal, content: content)))
                     return ExitStatus.success
                 }
                 Terminal.out("\(record.eventID): \(record.state.rawValue), \(record.template) (\(record.locale ?? "en")) to \(record.recipients.joined(separator: ", "))")
                 Terminal.out("Message-ID \(record.messageID), stored \(OutboxJSON.timestamp(record.createdAt)), \(record.attempts) attempt(s)")
+                if let owner = record.leasedBy { Terminal.out("being delivered by \(owner)") }
                 Terminal.out("\njournal:")
                 for entry in journal { Terminal.out("  " + OutboxJSON.journalLine(entry)) }
-                Terminal.out("\nsource event:\n" + String(decoding: event, as: UTF8.self))
-                Terminal.out("\nmessage (\(bytes.count) bytes):")
-                Terminal.outRaw(bytes)
+                Terminal.out("\nsource event:\n" + String(decoding: content.event, as: UTF8.self))
+                Terminal.out("\nmessage (\(content.message.bytes.count) bytes):")
+                Terminal.outRaw(content.message.bytes)
                 return ExitStatus.success
             }
         }
+    }
+
+    struct Export: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write the selected messages to DIR for audit: one .eml each, plus their events and journals as NDJSON.",
+            discussion: """
+            DIR (created 0700 if missing; it must be empty) receives `<event id>.eml` per message (the exact \
+            bytes sent), `messages.ndjson` (one line per message: its record, source event and file name), \
+            `journal.ndjson` (one line per journal entry, with its event id), and `rejected.ndjson` and \
+            `duplicates.ndjson` for the same time range.
+            """)
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var selection: Selection
+        @Argument(help: "The directory to write to.") var directory: String
+
+        func run() async throws {
+            try await Self.reportingFailures {
+                let store = try await OutboxCommand.open(global)
+                let filter = try selection.filter()
+                let exporter = try OutboxExport(directory: directory)
+                do {
+                    try exporter.write(store, filter: filter)
+                } catch let error as OutboxError {
+                    throw Failure.outbox(error)
+                }
+                if !global.quiet {
+                    Terminal.error("outbox export: \(exporter.messages) message(s), \(exporter.rejected) rejected, \(exporter.duplicates) duplicate(s) written to \(directory)")
+                }
+                return ExitStatus.success
+            }
+        }
+    }
+}
+
+/// `--since`/`--until` values: an RFC 3339 time or an age counted back from now.
+enum TimeArgument {
+    static func parse(_ text: String?, option: String) throws -> Date? {
+        guard let text else { return nil }
+        if let age = DurationText.parse(text) { return Date().addingTimeInterval(-age.seconds) }
+        if let date = try? Date(text, strategy: .iso8601) { return date }
+        throw Failure.usage("\(option): expected an RFC 3339 time (2026-11-28T09:00:00Z) or an age (2h, 3d), found '\(text)'")
     }
 }

@@ -35,10 +35,14 @@ struct ReplayCommand: AsyncParsableCommand {
                                             since: try sinceDate(), force: force)
             if let problem = selection.problem { throw Failure.usage(problem) }
             let runtime = try await Runtime.load(global)
-            let outbox = try runtime.outbox(create: false)
-            let runner = ReplayRunner(outbox: outbox, logger: runtime.logger)
+            let store = try runtime.outbox(create: false)
+            let runner = ReplayRunner(store: store, logger: runtime.logger)
             let planned: [MessageRecord]
-            do { planned = try runner.plan(selection) } catch { throw Failure.configuration("outbox: \(error)") }
+            do {
+                planned = try runner.plan(selection)
+            } catch let error as OutboxError {
+                throw Failure.outbox(error)
+            }
             if dryRun {
                 for record in planned {
                     Terminal.out("\(record.eventID)\t\(record.state.rawValue)\t\(record.recipients.joined(separator: ","))\tattempts \(record.attempts)")
@@ -50,10 +54,11 @@ struct ReplayCommand: AsyncParsableCommand {
                 throw Failure.configuration("replay needs an SMTP relay: give --smtp-url, MAILROOM_SMTP_URL or smtp.url")
             }
             let reporter = TerminalReporter(verbose: global.verbose, quiet: global.quiet)
-            let delivery = runtime.delivery(transport, outbox: outbox, reporter: reporter)
+            let delivery = runtime.delivery(transport, store: store, reporter: reporter)
             let summary = runner.deliver(planned, selection: selection, dispatcher: delivery.dispatcher, recorder: delivery.recorder)
             reporter.clearProgressLine()
             if let stop = summary.configurationError { Terminal.error(stop) }
+            Runtime.reportStoreFailure(summary)
             if !global.quiet || summary.exitCode != 0 {
                 Terminal.error("replay: \(planned.count) selected; \(summary.line)")
             }
@@ -62,10 +67,7 @@ struct ReplayCommand: AsyncParsableCommand {
     }
 
     private func sinceDate() throws -> Date? {
-        guard let since else { return nil }
-        if let age = DurationText.parse(since) { return Date().addingTimeInterval(-age.seconds) }
-        if let date = try? Date(since, strategy: .iso8601) { return date }
-        throw Failure.usage("--since: expected an RFC 3339 time (2026-11-28T09:00:00Z) or an age (2h, 3d), found '\(since)'")
+        try TimeArgument.parse(since, option: "--since")
     }
 }
 

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Mailroom
 import MailroomSMTP
+import MailroomSQLite
 
 /// The objects one command runs with, built from the merged settings.
 ///
@@ -44,20 +45,21 @@ struct Runtime {
         }
     }
 
-    /// Opens (creating if needed) the outbox and repairs what a crash left behind.
-    func outbox(create: Bool = true) throws -> Outbox {
+    /// Opens (creating if needed) the outbox and settles the leases of processes that are gone.
+    ///
+    /// An outbox that cannot be opened or recovered is an outbox failure (exit 74) when the store
+    /// itself failed (disk full, read-only, corrupt), a configuration error otherwise.
+    func outbox(create: Bool = true, recover: Bool = true) throws -> any OutboxStore {
         do {
-            let outbox = try Outbox(path: settings.outboxPath, create: create, syncMode: .filesystem)
-            let report = try outbox.recover()
-            for key in report.markedUncertain {
-                logger.warning("a previous run stopped during an attempt: marked uncertain", metadata: ["message": "\(key)"])
+            let store = try SQLiteOutboxStore(directory: settings.outboxPath, create: create)
+            guard recover else { return store }
+            let report = try store.recoverAbandonedLeases()
+            for id in report.markedUncertain {
+                logger.warning("a previous run stopped during an attempt: marked uncertain", metadata: ["message": "\(id)"])
             }
-            for name in report.quarantined {
-                logger.warning("moved a broken outbox entry aside", metadata: ["entry": "quarantine/\(name)"])
-            }
-            return outbox
+            return store
         } catch {
-            throw Failure.configuration("outbox: \(error)")
+            throw Failure.outbox(error)
         }
     }
 
@@ -83,10 +85,10 @@ struct Runtime {
     }
 
     /// A dispatcher and the recorder that journals its attempts into `outbox`.
-    func delivery(_ transport: CurlSMTPTransport, outbox: Outbox, reporter: any RunReporter)
+    func delivery(_ transport: CurlSMTPTransport, store: any OutboxStore, reporter: any RunReporter)
         -> (dispatcher: DeliveryDispatcher, recorder: OutboxDeliveryRecorder)
     {
-        let recorder = OutboxDeliveryRecorder(outbox: outbox, logger: logger, onFinal: { id, state, explanation in
+        let recorder = OutboxDeliveryRecorder(store: store, logger: logger, onFinal: { id, state, explanation in
             reporter.finished(eventID: id, state: state, explanation: explanation)
         })
         let dispatcher = DeliveryDispatcher(transport: transport, connections: settings.smtp.connections,
@@ -101,9 +103,12 @@ enum Failure: Error {
     case configuration(String)
     case usage(String)
     case input(String)
+    /// The outbox cannot be used: 74 when it could not read or record, 78 when it is set up wrong.
+    case outbox(OutboxError)
 
     var exitCode: Int32 {
         switch self {
+        case .outbox(let error): error.isStorageFailure ? ExitStatus.ioError : ExitStatus.configuration
         case .configuration: ExitStatus.configuration
         case .usage: ExitStatus.usage
         case .input: ExitStatus.invalidInput
@@ -115,6 +120,8 @@ enum Failure: Error {
         case .configuration(let text): "configuration error: \(text)"
         case .usage(let text): text
         case .input(let text): text
+        case .outbox(let error) where error.isStorageFailure: "\(error)"
+        case .outbox(let error): "configuration error: \(error)"
         }
     }
 }
@@ -130,5 +137,20 @@ extension ParsableCommand {
             code = failure.exitCode
         }
         if code != 0 { throw ExitCode(code) }
+    }
+}
+
+extension Runtime {
+    /// Says what the outbox could not record and which events must be sent again (exit 74).
+    static func reportStoreFailure(_ summary: RunSummary) {
+        guard summary.storeFailure != nil || summary.notStored > 0 else { return }
+        if let failure = summary.storeFailure {
+            Terminal.error("the outbox could not record, the run stopped (nothing unrecorded was sent): \(failure)")
+        }
+        guard summary.notStored > 0 else { return }
+        let named = summary.notStoredEvents.joined(separator: ", ")
+        let more = summary.notStored > summary.notStoredEvents.count
+            ? " and \(summary.notStored - summary.notStoredEvents.count) more" : ""
+        Terminal.error("\(summary.notStored) event(s) were not stored and must be sent again: \(named)\(more)")
     }
 }

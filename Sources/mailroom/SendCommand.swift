@@ -22,10 +22,10 @@ struct SendCommand: AsyncParsableCommand {
             let factory = try runtime.factory()
             let transport = try runtime.transport()
             let inputs = try openInputs()
-            let outbox = try runtime.outbox()
+            let store = try runtime.outbox()
             let reporter = TerminalReporter(verbose: global.verbose, quiet: global.quiet)
-            let delivery = transport.map { runtime.delivery($0, outbox: outbox, reporter: reporter) }
-            let pipeline = SendPipeline(factory: factory, outbox: outbox, delivery: delivery, reporter: reporter,
+            let delivery = transport.map { runtime.delivery($0, store: store, reporter: reporter) }
+            let pipeline = SendPipeline(factory: factory, store: store, delivery: delivery, reporter: reporter,
                                         logger: runtime.logger)
             for (name, handle) in inputs {
                 pipeline.consume(EventStreamReader(fileHandle: handle), source: name)
@@ -33,6 +33,7 @@ struct SendCommand: AsyncParsableCommand {
             let summary = pipeline.finish()
             reporter.clearProgressLine()
             if let stop = summary.configurationError { Terminal.error(stop) }
+            Runtime.reportStoreFailure(summary)
             if !global.quiet || summary.exitCode != 0 { Terminal.error("send: \(summary.line)") }
             if transport == nil && summary.held > 0 && !global.quiet {
                 Terminal.error("no SMTP URL is configured: \(summary.held) message(s) kept as held in \(runtime.settings.outboxPath); deliver them with `mailroom replay --smtp-url smtp://HOST:PORT`")

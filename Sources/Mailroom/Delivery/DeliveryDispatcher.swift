@@ -88,7 +88,7 @@ public final class DeliveryDispatcher: @unchecked Sendable {
     }
 
     /// Waits until every submitted job reached a final disposition and the workers closed their connections.
-    /// Returns the reason the run stopped on a configuration error, if it did.
+    /// Returns the reason the run stopped (a configuration error, an outbox failure), if it did.
     @discardableResult
     public func finish() -> String? {
         condition.lock()
@@ -100,7 +100,18 @@ public final class DeliveryDispatcher: @unchecked Sendable {
         return reason
     }
 
-    /// True once a configuration error stopped the run; producers may stop reading input.
+    /// Stops the run: nothing more is attempted, transactions in flight finish, and every waiting
+    /// job is reported not attempted. The first reason given is the one ``finish()`` returns.
+    public func stop(because reason: String) {
+        condition.lock()
+        defer { condition.unlock() }
+        guard stopReason == nil else { return }
+        stopReason = reason
+        logger.error("stopping the run", metadata: ["reason": "\(reason)"])
+        condition.broadcast()
+    }
+
+    /// True once the run was stopped; producers may stop reading input.
     public var isStopped: Bool {
         condition.lock()
         defer { condition.unlock() }
@@ -135,14 +146,23 @@ public final class DeliveryDispatcher: @unchecked Sendable {
                 job.attemptsThisRun += 1
                 let started = job
                 var announced = false
+                var recorded = true
                 let attempt = connection.send(job.message) {
                     announced = true
-                    observer.willAttempt(started)
+                    recorded = observer.willAttempt(started)
+                    return recorded
                 }
-                if !announced { observer.willAttempt(job) }
+                if !announced { recorded = observer.willAttempt(job) }
+                guard recorded else {
+                    let reason = observer.recordingFailure ?? "the outbox could not record the start of an attempt"
+                    stop(because: reason)
+                    observer.didFinish(job, attempt: nil, verdict: nil, disposition: .notAttempted(reason: reason))
+                    continue
+                }
                 let verdict = DeliveryClassifier.verdict(for: attempt)
                 let disposition = settle(&job, attempt: attempt, verdict: verdict)
                 observer.didFinish(job, attempt: attempt, verdict: verdict, disposition: disposition)
+                if let failure = observer.recordingFailure { stop(because: failure) }
             }
         }
     }

@@ -41,11 +41,15 @@ public enum DeliveryDisposition: Sendable, Equatable {
 ///
 /// Called concurrently from several workers: implementations must be thread-safe.
 public protocol DeliveryObserver: Sendable {
-    /// Journal `attempt-started` here. Called just before the message's data goes to the server
+    /// Record `attempt-started` here. Called just before the message's data goes to the server
     /// (from then on a crash leaves the outcome unknown), or, for an attempt that failed before
-    /// its data, just before ``didFinish(_:attempt:verdict:disposition:)``.
-    func willAttempt(_ job: DeliveryJob)
+    /// its data, just before ``didFinish(_:attempt:verdict:disposition:)``. Returns false when the
+    /// start could not be recorded: the message's data is then not sent, and the run stops.
+    func willAttempt(_ job: DeliveryJob) -> Bool
     /// After the attempt; `attempt` is nil for ``DeliveryDisposition/notAttempted(reason:)``.
     func didFinish(_ job: DeliveryJob, attempt: DeliveryAttempt?, verdict: DeliveryVerdict?,
                    disposition: DeliveryDisposition)
+    /// Set once the observer could not record something: the dispatcher stops the run, since
+    /// nothing may be sent that cannot be recorded.
+    var recordingFailure: String? { get }
 }

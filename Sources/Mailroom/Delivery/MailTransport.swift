@@ -18,9 +18,10 @@ public protocol MailConnection: AnyObject {
     ///
     /// `beforeData` is called at most once, on this thread, just before the first byte of the
     /// message goes to the server (after `354`): from then on the server may end up with the
-    /// message whatever happens to us, so the caller journals the attempt there. An attempt that
+    /// message whatever happens to us, so the caller records the attempt there. When it returns
+    /// false, the transaction is aborted before any byte of the message is sent. An attempt that
     /// fails earlier never calls it.
-    func send(_ message: ComposedMessage, beforeData: () -> Void) -> DeliveryAttempt
+    func send(_ message: ComposedMessage, beforeData: () -> Bool) -> DeliveryAttempt
     /// Says QUIT and closes; the connection may be used again afterwards (it reconnects).
     func close()
 }
@@ -28,6 +29,6 @@ public protocol MailConnection: AnyObject {
 extension MailConnection {
     /// Delivers one message with nothing to do before its data.
     public func send(_ message: ComposedMessage) -> DeliveryAttempt {
-        send(message, beforeData: {})
+        send(message, beforeData: { true })
     }
 }

@@ -34,7 +34,7 @@ public struct AttemptRecord: Sendable, Equatable {
         return parts.joined(separator: " - ") + " (at \(attempt.stage.rawValue)\(sent))"
     }
 
-    var durationMilliseconds: Int {
+    package var durationMilliseconds: Int {
         let (seconds, attoseconds) = duration.components
         return Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000)
     }

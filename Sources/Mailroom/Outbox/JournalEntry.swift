@@ -1,12 +1,12 @@
 import Foundation
 
-/// One line of a message's `journal.ndjson`: what happened, and the state the message is in after it.
+/// One entry of a message's journal: what happened, and the state the message is in after it.
 ///
-/// Every record carries `state`, so the message's state is simply the last record's. Records are
-/// appended with one `write(2)` each and kept below `PIPE_BUF`, so a crash leaves at worst one torn
-/// last line, which recovery truncates and journals as `repaired`.
-public struct JournalEntry: Sendable, Equatable, Codable {
-    public enum Kind: String, Sendable, Equatable, Codable {
+/// Every entry carries `state`, so the journal reads as the message's history on its own. It is
+/// Decodable with the keys of the directory outbox's `journal.ndjson`, which an outbox of that
+/// layout is imported from.
+public struct JournalEntry: Sendable, Equatable, Decodable {
+    public enum Kind: String, Sendable, Equatable, Decodable {
         /// The message was stored (first record).
         case stored
         /// An attempt is about to hand the message to a server; journaled before sending.
@@ -15,12 +15,14 @@ public struct JournalEntry: Sendable, Equatable, Codable {
         case attempt
         /// A state change outside an attempt (e.g. held -> queued, or recovery -> uncertain).
         case state
-        /// Recovery truncated a torn last line.
+        /// The directory outbox's recovery truncated a torn last line (imported journals only).
         case repaired
+        /// The entry that brought a message over from a directory outbox.
+        case imported
     }
 
     /// A server reply as journaled: `{"code": 250, "enhanced": "2.0.0", "text": "Ok"}`.
-    public struct Reply: Sendable, Equatable, Codable {
+    public struct Reply: Sendable, Equatable, Decodable {
         public var code: Int
         public var enhanced: String?
         public var text: String
@@ -28,11 +30,11 @@ public struct JournalEntry: Sendable, Equatable, Codable {
         public init(_ reply: SMTPReply) {
             self.code = reply.code
             self.enhanced = reply.enhancedCode
-            self.text = OutboxCoding.bounded(reply.text)
+            self.text = OutboxText.bounded(reply.text)
         }
 
         /// A reply as read back from a journal, unchanged.
-        init(code: Int, enhanced: String?, text: String) {
+        public init(code: Int, enhanced: String?, text: String) {
             self.code = code
             self.enhanced = enhanced
             self.text = text
@@ -54,13 +56,14 @@ public struct JournalEntry: Sendable, Equatable, Codable {
     public var nextAttemptAt: Date?
     /// Human-readable reason or transport detail.
     public var detail: String?
-    /// The process that wrote an `attempt-started` record, to tell a crash from a live attempt by eye.
-    public var pid: Int32?
+    /// The lease owner (`host/pid/start`) or process id that wrote an `attempt-started` entry, to
+    /// tell a crash from a live attempt by eye.
+    public var owner: String?
 
     public init(
         time: Date, kind: Kind, state: MessageState, attempt: Int? = nil, durationMs: Int? = nil,
         reply: Reply? = nil, classification: String? = nil, nextAttemptAt: Date? = nil, detail: String? = nil,
-        pid: Int32? = nil
+        owner: String? = nil
     ) {
         self.time = time
         self.kind = kind
@@ -68,15 +71,29 @@ public struct JournalEntry: Sendable, Equatable, Codable {
         self.attempt = attempt
         self.durationMs = durationMs
         self.reply = reply
-        self.classification = classification.map { OutboxCoding.bounded($0, limit: 64) }
+        self.classification = classification.map { OutboxText.bounded($0, limit: 64) }
         self.nextAttemptAt = nextAttemptAt
-        self.detail = detail.map { OutboxCoding.bounded($0) }
-        self.pid = pid
+        self.detail = detail.map { OutboxText.bounded($0) }
+        self.owner = owner
     }
 
     enum CodingKeys: String, CodingKey {
         case time, kind, state, attempt, reply, classification, detail, pid
         case durationMs = "duration_ms"
         case nextAttemptAt = "next_attempt_at"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            time: try container.decode(Date.self, forKey: .time), kind: try container.decode(Kind.self, forKey: .kind),
+            state: try container.decode(MessageState.self, forKey: .state),
+            attempt: try container.decodeIfPresent(Int.self, forKey: .attempt),
+            durationMs: try container.decodeIfPresent(Int.self, forKey: .durationMs),
+            reply: try container.decodeIfPresent(Reply.self, forKey: .reply),
+            classification: try container.decodeIfPresent(String.self, forKey: .classification),
+            nextAttemptAt: try container.decodeIfPresent(Date.self, forKey: .nextAttemptAt),
+            detail: try container.decodeIfPresent(String.self, forKey: .detail),
+            owner: try container.decodeIfPresent(Int32.self, forKey: .pid).map { "pid \($0)" })
     }
 }

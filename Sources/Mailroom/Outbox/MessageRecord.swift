@@ -1,10 +1,7 @@
 import Foundation
 
-/// One stored message as listed by `mailroom outbox list`: its meta data and the state its journal
-/// derives.
+/// One stored message as listed by `mailroom outbox list`: what it is and where it stands.
 public struct MessageRecord: Sendable, Equatable {
-    /// The directory name under `messages/`.
-    public var key: String
     public var eventID: String
     public var eventType: String
     public var template: String
@@ -21,21 +18,28 @@ public struct MessageRecord: Sendable, Equatable {
     public var lastReply: SMTPReply?
     /// The detail of the last record that had one (a transport error, a transition reason).
     public var lastDetail: String?
+    /// Size of the stored message in bytes.
+    public var size: Int
+    /// The lease owner while one holds it (`host/pid/start`).
+    public var leasedBy: String?
 
-    init(key: String, meta: MessageMeta, journal: [JournalEntry]) {
-        self.key = key
-        self.eventID = meta.eventID
-        self.eventType = meta.eventType
-        self.template = meta.template
-        self.locale = meta.locale
-        self.recipients = meta.envelope.recipients
-        self.messageID = meta.messageID
-        self.createdAt = meta.createdAt
-        self.state = journal.last?.state ?? .queued
-        self.attempts = journal.filter { $0.kind == .attemptStarted }.count
-        self.lastAttemptAt = journal.last { $0.kind == .attemptStarted || $0.kind == .attempt }?.time
-        self.nextAttemptAt = state == .deferred ? journal.last?.nextAttemptAt : nil
-        self.lastReply = journal.last { $0.reply != nil }?.reply?.smtpReply
-        self.lastDetail = journal.last { $0.detail != nil }?.detail
+    public init(eventID: String, eventType: String, template: String, locale: String?, recipients: [String],
+                messageID: String, state: MessageState, createdAt: Date, attempts: Int, lastAttemptAt: Date?,
+                nextAttemptAt: Date?, lastReply: SMTPReply?, lastDetail: String?, size: Int, leasedBy: String?) {
+        self.eventID = eventID
+        self.eventType = eventType
+        self.template = template
+        self.locale = locale
+        self.recipients = recipients
+        self.messageID = messageID
+        self.state = state
+        self.createdAt = createdAt
+        self.attempts = attempts
+        self.lastAttemptAt = lastAttemptAt
+        self.nextAttemptAt = nextAttemptAt
+        self.lastReply = lastReply
+        self.lastDetail = lastDetail
+        self.size = size
+        self.leasedBy = leasedBy
     }
 }

@@ -4,13 +4,13 @@ public struct NewMessage: Sendable, Equatable {
     public var eventType: String
     public var template: String
     public var locale: String?
-    /// The source event line exactly as read (without its newline), kept as `event.json`.
+    /// The source event line exactly as read (without its newline).
     public var sourceEvent: [UInt8]
     public var composed: ComposedMessage
     /// `.queued` when a transport is configured, `.held` when not.
     public var initialState: MessageState
-    /// Where the event was read (a file name or `-`), and its line number; when given, a duplicate is
-    /// recorded in `duplicates.ndjson` by ``Outbox`` itself.
+    /// Where the event was read (a file name or `-`), and its line number; journaled with the
+    /// message, and counted with a duplicate.
     public var source: String?
     public var line: Int?
 
@@ -30,21 +30,25 @@ public struct NewMessage: Sendable, Equatable {
     }
 }
 
-/// What `Outbox.store` did with one message.
+/// What ``OutboxStore/store(_:leasingTo:)`` did with one message.
 public enum StoreResult: Sendable, Equatable {
-    /// Durably stored under `messages/<key>`.
-    case stored(eventID: String, key: String)
-    /// A message with this event id was already stored (by this or another run or process); nothing
-    /// was written except the `duplicates.ndjson` line.
-    case duplicate(eventID: String, key: String)
+    /// Durably stored; leased to the owner the store was given, if any.
+    case stored(eventID: String, lease: Lease?)
+    /// A message with this event id was already stored (by this or another run, process or host);
+    /// only the duplicate was counted.
+    case duplicate(eventID: String)
 
     public var eventID: String {
         switch self {
-        case .stored(let eventID, _), .duplicate(let eventID, _): eventID
+        case .stored(let eventID, _), .duplicate(let eventID): eventID
         }
     }
 
     public var isDuplicate: Bool {
         if case .duplicate = self { true } else { false }
+    }
+
+    public var lease: Lease? {
+        if case .stored(_, let lease) = self { lease } else { nil }
     }
 }

@@ -4,11 +4,11 @@ import Foundation
 public struct OutboxStatus: Sendable, Equatable {
     /// Messages per state; every state is present, zero when none.
     public var counts: [MessageState: Int]
-    /// Lines in `rejected.ndjson` and `duplicates.ndjson`.
+    /// Rejected input lines, and the times an already stored event id came again.
     public var rejected: Int
     public var duplicates: Int
-    /// Message directories that could not be read (see `mailroom outbox` recovery); not in `counts`.
-    public var unreadable: Int
+    /// Messages leased right now by a deliverer.
+    public var leased: Int
     /// Creation time of the oldest message still waiting: `queued`, `held` or `deferred`.
     public var oldestUnsentAt: Date?
     /// The earliest next attempt time among `deferred` messages.
@@ -24,32 +24,25 @@ public struct OutboxStatus: Sendable, Equatable {
     }
 
     public init(
-        counts: [MessageState: Int], rejected: Int, duplicates: Int, unreadable: Int, oldestUnsentAt: Date?,
+        counts: [MessageState: Int], rejected: Int, duplicates: Int, leased: Int, oldestUnsentAt: Date?,
         nextRetryAt: Date?, takenAt: Date
     ) {
         self.counts = counts
         self.rejected = rejected
         self.duplicates = duplicates
-        self.unreadable = unreadable
+        self.leased = leased
         self.oldestUnsentAt = oldestUnsentAt
         self.nextRetryAt = nextRetryAt
         self.takenAt = takenAt
     }
 }
 
-/// What ``Outbox/recover()`` found and did.
+/// What ``OutboxStore/recoverAbandonedLeases()`` found and did.
 public struct RecoveryReport: Sendable, Equatable {
-    /// `tmp/` entries of dead writers that were removed.
-    public var removedTemporary: [String] = []
-    /// Names (as now under `quarantine/`) of entries moved aside: broken message directories and
-    /// `tmp/` entries holding more than plain files.
-    public var quarantined: [String] = []
-    /// Keys whose torn last journal line was truncated.
-    public var repaired: [String] = []
-    /// Keys whose unfinished attempt made them `uncertain`.
+    /// Event ids whose unfinished attempt made them `uncertain`.
     public var markedUncertain: [String] = []
-    /// Keys skipped because a live process holds their claim.
-    public var skippedClaimed: [String] = []
+    /// Event ids whose lease was dropped with no attempt in flight: due again in the state they had.
+    public var released: [String] = []
 
     public init() {}
 }

@@ -3,63 +3,81 @@ import Logging
 
 /// `mailroom replay`: delivers stored messages again, from their exact stored bytes.
 public final class ReplayRunner {
-    private let outbox: Outbox
+    private let store: any OutboxStore
+    private let owner: LeaseOwner
     private let logger: Logger
     private let now: @Sendable () -> Date
+    /// Messages leased per transaction.
+    private let claimBatch = 64
 
-    public init(outbox: Outbox, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }) {
-        self.outbox = outbox
+    public init(store: any OutboxStore, owner: LeaseOwner = .current, logger: Logger,
+                now: @escaping @Sendable () -> Date = { Date() }) {
+        self.store = store
+        self.owner = owner
         self.logger = logger
         self.now = now
     }
 
     /// The messages the selection takes, oldest first.
-    public func plan(_ selection: ReplaySelection) throws(OutboxError) -> [MessageRecord] {
-        let at = now()
-        let records: [MessageRecord]
-        if selection.eventIDs.isEmpty {
-            records = try outbox.records(states: selection.claimableStates)
-        } else {
-            var found: [MessageRecord] = []
-            for id in selection.eventIDs {
-                if let record = try outbox.record(eventID: id) { found.append(record) }
-            }
-            records = found
+    public func plan(_ selection: ReplaySelection) throws -> [MessageRecord] {
+        var records: [MessageRecord] = []
+        try store.forEachRecord(selection.filter(now: now())) { record in
+            if record.leasedBy == nil { records.append(record) }
         }
-        return records.filter { selection.includes($0, now: at) }
-            .sorted { ($0.createdAt, $0.eventID) < ($1.createdAt, $1.eventID) }
+        return records
     }
 
-    /// Claims each planned message and hands it to the dispatcher; returns the run's summary.
+    /// Leases the planned messages a batch at a time and hands them to the dispatcher; returns the
+    /// run's summary. A message another process leased meanwhile, or whose state changed, is
+    /// skipped.
     public func deliver(_ records: [MessageRecord], selection: ReplaySelection,
                         dispatcher: DeliveryDispatcher, recorder: OutboxDeliveryRecorder) -> RunSummary {
-        for record in records {
-            if dispatcher.isStopped { break }
+        var storeFailure: String?
+        var start = 0
+        while start < records.count && !dispatcher.isStopped {
+            let ids = records[start..<min(start + claimBatch, records.count)].map(\.eventID)
+            start += ids.count
+            let claimed: [ClaimedMessage]
             do {
-                guard let claim = try outbox.claim(eventID: record.eventID, allowing: selection.claimableStates) else {
-                    logger.info("skipped: claimed by another process or no longer selected", metadata: ["event": "\(record.eventID)"])
-                    continue
-                }
-                let meta = try outbox.meta(eventID: record.eventID)
-                let bytes = try outbox.messageBytes(eventID: record.eventID)
-                if selection.force && ReplaySelection.forceOnlyStates.contains(claim.state) {
-                    // Journal the operator's decision but keep the state: if the run stops before
-                    // the attempt, the message must not become deliverable without --force.
-                    try outbox.transition(claim, to: claim.state, reason: "forced replay by an operator")
-                }
-                recorder.hold(claim)
-                dispatcher.submit(DeliveryJob(
-                    eventID: record.eventID,
-                    message: ComposedMessage(envelope: meta.envelope, messageID: meta.messageID, bytes: bytes),
-                    storedAt: meta.createdAt, previousFailures: claim.previousAttempts))
+                claimed = try store.claim(ids, allowing: selection.claimableStates, owner: owner)
             } catch {
-                logger.error("cannot replay a message", metadata: ["event": "\(record.eventID)", "error": "\(error)"])
+                logger.error("cannot lease messages", metadata: ["error": "\(error)"])
+                storeFailure = error.description
+                dispatcher.stop(because: error.description)
+                break
+            }
+            if claimed.count < ids.count {
+                logger.info("skipped: leased by another process or no longer selected",
+                            metadata: ["messages": "\(ids.count - claimed.count)"])
+            }
+            for item in claimed {
+                let lease = item.lease
+                if selection.force && ReplaySelection.forceOnlyStates.contains(lease.state) {
+                    // Record the operator's decision but keep the state: if the run stops before
+                    // the attempt, the message must not become deliverable without --force.
+                    do {
+                        try store.transition(lease, to: lease.state, reason: "forced replay by an operator",
+                                             nextAttemptAt: nil, release: false)
+                    } catch {
+                        storeFailure = storeFailure ?? error.description
+                        dispatcher.stop(because: error.description)
+                    }
+                }
+                recorder.hold(lease)
+                dispatcher.submit(DeliveryJob(eventID: lease.eventID, message: item.message, storedAt: item.storedAt,
+                                              previousFailures: lease.previousAttempts))
             }
         }
         var summary = RunSummary()
-        summary.configurationError = dispatcher.finish()
-        recorder.finish()
+        let stop = dispatcher.finish()
         summary.addDeliveries(of: recorder.summary)
+        summary.storeFailure = storeFailure ?? recorder.recordingFailure
+        if summary.storeFailure == nil { summary.configurationError = stop }
+        do {
+            try store.sync()
+        } catch {
+            summary.storeFailure = summary.storeFailure ?? error.description
+        }
         return summary
     }
 }

@@ -38,15 +38,10 @@ public struct ReplaySelection: Sendable, Equatable {
         return allowed
     }
 
-    /// Whether the record is selected at time `now`.
-    public func includes(_ record: MessageRecord, now: Date) -> Bool {
-        if !eventIDs.isEmpty && !eventIDs.contains(record.eventID) { return false }
-        if let since, record.createdAt < since { return false }
-        guard claimableStates.contains(record.state) else { return false }
-        // Without an explicit state, a deferred message waits for its next attempt time.
-        if states == nil && eventIDs.isEmpty && record.state == .deferred, let next = record.nextAttemptAt, next > now {
-            return false
-        }
-        return true
+    /// The store query for this selection at time `now`: without an explicit state or event id,
+    /// a deferred message waits for its next attempt time.
+    public func filter(now: Date) -> RecordFilter {
+        RecordFilter(states: claimableStates, eventIDs: eventIDs, since: since,
+                     dueAt: states == nil && eventIDs.isEmpty ? now : nil)
     }
 }

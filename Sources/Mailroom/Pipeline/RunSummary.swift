@@ -12,17 +12,26 @@ public struct RunSummary: Sendable, Equatable, Codable {
     /// Valid events that could not be stored (an I/O error in the outbox): not sent, not in the
     /// outbox; the producer has to send them again.
     public var notStored = 0
+    /// The first of them by event id, at most ``namedLimit``, for the summary to name.
+    public var notStoredEvents: [String] = []
     /// Set when a configuration error stopped the run.
     public var configurationError: String?
+    /// Set when the outbox could not record something and the run stopped (exit 74).
+    public var storeFailure: String?
+
+    /// How many events that must be sent again a summary names.
+    public static let namedLimit = 20
 
     public init() {}
 
-    /// Sysexits: 78 configuration, 65 invalid input, 69 permanent failure, 75 try again later, else 0.
+    /// Sysexits: 78 configuration, 74 outbox failure, 65 invalid input, 69 permanent failure,
+    /// 75 try again later, else 0.
     public var exitCode: Int32 {
         if configurationError != nil { return ExitStatus.configuration }
+        if storeFailure != nil || notStored > 0 { return ExitStatus.ioError }
         if rejected > 0 { return ExitStatus.invalidInput }
         if failed > 0 { return ExitStatus.unavailable }
-        if deferred > 0 || uncertain > 0 || notAttempted > 0 || notStored > 0 { return ExitStatus.tryAgainLater }
+        if deferred > 0 || uncertain > 0 || notAttempted > 0 { return ExitStatus.tryAgainLater }
         return ExitStatus.success
     }
 
@@ -63,6 +72,7 @@ public enum ExitStatus {
     public static let usage: Int32 = 64
     public static let invalidInput: Int32 = 65
     public static let unavailable: Int32 = 69
+    public static let ioError: Int32 = 74
     public static let tryAgainLater: Int32 = 75
     public static let configuration: Int32 = 78
 }

@@ -10,7 +10,8 @@ import Logging
 public final class SendPipeline {
     private let decoder = EventDecoder()
     private let factory: MessageFactory
-    private let outbox: Outbox
+    private let store: any OutboxStore
+    private let owner: LeaseOwner
     private let delivery: (dispatcher: DeliveryDispatcher, recorder: OutboxDeliveryRecorder)?
     private let reporter: any RunReporter
     private let logger: Logger
@@ -25,12 +26,13 @@ public final class SendPipeline {
     private var local = RunSummary()
 
     /// - Parameter delivery: nil when no transport is configured: messages are stored `held`.
-    public init(factory: MessageFactory, outbox: Outbox,
+    public init(factory: MessageFactory, store: any OutboxStore, owner: LeaseOwner = .current,
                 delivery: (dispatcher: DeliveryDispatcher, recorder: OutboxDeliveryRecorder)?,
                 reporter: any RunReporter, logger: Logger, now: @escaping @Sendable () -> Date = { Date() },
                 batchSize: Int = 64) {
         self.factory = factory
-        self.outbox = outbox
+        self.store = store
+        self.owner = owner
         self.delivery = delivery
         self.reporter = reporter
         self.logger = logger
@@ -47,7 +49,7 @@ public final class SendPipeline {
     }
 
     /// Reads every event from `reader` until end of input (or until the run is stopped by a
-    /// configuration error). `source` names the input in messages and in the outbox.
+    /// configuration error or an outbox failure). `source` names the input in messages and in the outbox.
     ///
     /// Two stages on two threads: the input thread reads, validates, renders and composes; this
     /// thread stores batches and hands them on. Order is kept, so a duplicate within the input is
@@ -87,6 +89,12 @@ public final class SendPipeline {
             case .item(.rejected(let error, let raw)):
                 if !stopped { reject(error, raw: raw) }
             case .item(.message(let message)):
+                if local.storeFailure != nil {
+                    // The outbox cannot record: nothing more is stored, and every valid event
+                    // read from now on is named as one to send again.
+                    notStored([message])
+                    continue
+                }
                 if stopped { continue }  // drain the input thread so it can finish
                 batch.append(message)
                 if batch.count >= commitSize {
@@ -132,22 +140,48 @@ public final class SendPipeline {
         var summary = local
         if let delivery {
             let stop = delivery.dispatcher.finish()
-            delivery.recorder.finish()
             summary.addDeliveries(of: delivery.recorder.summary)
-            summary.configurationError = stop
+            if let failure = delivery.recorder.recordingFailure {
+                summary.storeFailure = summary.storeFailure ?? failure
+            } else if summary.storeFailure == nil {
+                summary.configurationError = stop
+            }
         }
-        do { try outbox.sync() } catch { logger.error("cannot sync the outbox", metadata: ["error": "\(error)"]) }
+        do {
+            try store.sync()
+        } catch {
+            logger.error("cannot sync the outbox", metadata: ["error": "\(error)"])
+            summary.storeFailure = summary.storeFailure ?? "\(error)"
+        }
         return summary
     }
 
     private func reject(_ error: EventValidationError, raw: [UInt8]) {
         local.rejected += 1
         reporter.rejected(error.description)
+        guard local.storeFailure == nil else { return }
         do {
-            try outbox.recordRejected(source: error.source ?? "-", line: error.line ?? 0, eventID: error.eventID,
-                                      problems: error.problems.map(\.description), raw: raw, sync: false)
+            try store.recordRejected(RejectedEvent(
+                time: now(), source: error.source ?? "-", line: error.line ?? 0, eventID: error.eventID,
+                problems: error.problems.map(\.description), raw: raw))
         } catch {
             logger.error("cannot record a rejected event", metadata: ["error": "\(error)"])
+            failed(error)
+        }
+    }
+
+    /// Stops the run on an outbox failure: no more deliveries start, nothing more is stored.
+    private func failed(_ error: OutboxError) {
+        if local.storeFailure == nil { local.storeFailure = error.description }
+        delivery?.dispatcher.stop(because: error.description)
+    }
+
+    private func notStored(_ messages: [NewMessage]) {
+        local.notStored += messages.count
+        for message in messages {
+            if local.notStoredEvents.count < RunSummary.namedLimit { local.notStoredEvents.append(message.eventID) }
+            reporter.rejected("event \(message.eventID) (line \(message.line ?? 0) of \(message.source ?? "-")) "
+                              + "was not stored, send it again")
         }
     }
 
@@ -157,22 +191,14 @@ public final class SendPipeline {
         let pending = batch
         batch.removeAll(keepingCapacity: true)
         let results: [StoreResult]
-        var claims: [String: Claim] = [:]
         do {
-            if delivery != nil {
-                (results, claims) = try outbox.storeClaiming(pending)
-            } else {
-                results = try outbox.store(pending)
-            }
+            results = try store.store(pending, leasingTo: delivery == nil ? nil : owner)
         } catch {
-            // Nothing of this batch is known to be stored: say so for each event, send none. The
-            // events were valid, so this is not a rejection: the producer must send them again.
-            local.notStored += pending.count
-            for message in pending {
-                reporter.rejected("event \(message.eventID) (line \(message.line ?? 0) of \(message.source ?? "-")) "
-                                  + "was not stored, send it again: \(error)")
-            }
+            // Nothing of this batch is stored: say so for each event, send none, stop. The events
+            // were valid, so this is not a rejection: the producer must send them again.
             logger.error("cannot store a batch in the outbox", metadata: ["events": "\(pending.count)", "error": "\(error)"])
+            failed(error)
+            notStored(pending)
             return
         }
         for (message, result) in zip(pending, results) {
@@ -185,31 +211,11 @@ public final class SendPipeline {
                 local.held += 1
                 continue
             }
-            submit(message, claim: claims.removeValue(forKey: message.eventID), to: delivery)
+            guard let lease = result.lease else { continue }
+            delivery.recorder.hold(lease)
+            delivery.dispatcher.submit(DeliveryJob(eventID: message.eventID, message: message.composed, storedAt: now()))
         }
         reporter.progress(currentSummary())
-    }
-
-    /// Hands a stored message to the dispatcher under the claim its store took (see
-    /// ``Outbox/storeClaiming(_:)``); claims it first if there is none.
-    private func submit(_ message: NewMessage, claim stored: Claim?,
-                        to delivery: (dispatcher: DeliveryDispatcher, recorder: OutboxDeliveryRecorder)) {
-        do {
-            // Without a claim from the store: another process (a concurrent replay) may have claimed
-            // it first: then it is theirs, and once their lock is free the state says so. Waiting
-            // for the lock (rather than skipping) matters because a lock may also be held briefly by
-            // a process that does not deliver it (a recovery, a claim it dropped): skipping then
-            // left the message queued.
-            let taken = try stored ?? outbox.claim(eventID: message.eventID, wait: true)
-            guard let claim = taken else {
-                logger.info("message claimed by another process", metadata: ["event": "\(message.eventID)"])
-                return
-            }
-            delivery.recorder.hold(claim)
-            delivery.dispatcher.submit(DeliveryJob(eventID: message.eventID, message: message.composed, storedAt: now()))
-        } catch {
-            logger.error("cannot claim a stored message", metadata: ["event": "\(message.eventID)", "error": "\(error)"])
-        }
     }
 
     private func currentSummary() -> RunSummary {

@@ -1,0 +1,140 @@
+import Foundation
+import GRDB
+import Mailroom
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The embedded outbox: one SQLite database (`outbox.sqlite`, in WAL mode) in the outbox
+/// directory, through GRDB.
+///
+/// Several processes on one host may use the same outbox at once: SQLite serialises their writes
+/// (each waits up to `busyTimeout` for the lock) and leases name their owner by host, pid and
+/// process start time, so a lease whose process is gone is settled at once instead of at its
+/// expiry. LAYOUT.md states which setting makes which durability promise.
+public final class SQLiteOutboxStore: OutboxStore, @unchecked Sendable {
+    /// The database file's name inside the outbox directory; SQLite adds `-wal` and `-shm`.
+    public static let databaseName = "outbox.sqlite"
+
+    public let directory: String
+    public var location: String { directory }
+    let databasePath: String
+    let pool: DatabasePool
+    let commits: GroupCommit
+    let clock: @Sendable () -> Date
+    /// How long a lease lasts when its owner's liveness cannot be checked (another host).
+    let leaseDuration: TimeInterval
+
+    /// Opens the outbox in `directory`, creating it (0700) and its database (0600) when `create`,
+    /// and applies the missing migrations. An outbox in the directory layout of earlier versions
+    /// is imported on first open (see ``DirectoryOutboxImport``).
+    ///
+    /// Refuses a directory that is a symlink, not a directory, or writable by group or others: an
+    /// outbox holds personal data and decides what gets sent.
+    public init(directory: String, create: Bool = true, busyTimeout: TimeInterval = 10,
+                leaseDuration: TimeInterval = 900, clock: @escaping @Sendable () -> Date = { Date() })
+        throws(OutboxError)
+    {
+        let directory = try OutboxDirectory.prepare(directory, create: create)
+        let path = directory + "/" + Self.databaseName
+        let exists = access(path, F_OK) == 0
+        guard exists || create else {
+            throw OutboxError(code: .notFound, message: "no outbox database in \(directory) (nothing was stored there yet)",
+                              path: path)
+        }
+        if !exists { try OutboxDirectory.createPrivateFile(path) }
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(busyTimeout)
+        configuration.label = "mailroom-outbox"
+        configuration.maximumReaderCount = 4
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+        } catch {
+            throw Self.failure(error, doing: "open", path: path)
+        }
+        self.directory = directory
+        self.databasePath = path
+        self.commits = GroupCommit(writer: pool)
+        self.clock = clock
+        self.leaseDuration = leaseDuration
+        try migrate()
+        try OutboxDirectory.restrictDatabaseFiles(path)
+        if DirectoryOutboxImport.hasLegacyLayout(in: directory) {
+            try DirectoryOutboxImport(store: self).run()
+        }
+    }
+
+    private func migrate() throws(OutboxError) {
+        do {
+            let applied = try pool.read { db in try SQLiteSchema.migrator.appliedIdentifiers(db) }
+            if let unknown = applied.subtracting(SQLiteSchema.knownMigrations).sorted().first {
+                throw OutboxError(
+                    code: .unusable,
+                    message: "the outbox \(directory) was written by a newer Mailroom (schema \(unknown)); use that version")
+            }
+            try SQLiteSchema.migrator.migrate(pool)
+        } catch let error as OutboxError {
+            throw error
+        } catch {
+            throw Self.failure(error, doing: "migrate", path: databasePath)
+        }
+    }
+
+    func now() -> Date { clock() }
+
+    /// Runs a write in the next group commit, mapping database failures to ``OutboxError``.
+    func write<T>(_ doing: String, durable: Bool = false, _ body: @escaping (Database) throws -> T)
+        throws(OutboxError) -> T
+    {
+        do {
+            return try commits.write(durable: durable, body)
+        } catch {
+            throw Self.failure(error, doing: doing, path: databasePath)
+        }
+    }
+
+    /// Runs a read on a snapshot, mapping database failures to ``OutboxError``.
+    func read<T>(_ doing: String, _ body: (Database) throws -> T) throws(OutboxError) -> T {
+        do {
+            return try pool.read(body)
+        } catch {
+            throw Self.failure(error, doing: doing, path: databasePath)
+        }
+    }
+
+    /// Makes every commit so far durable: a checkpoint syncs the WAL before copying it back.
+    public func sync() throws(OutboxError) {
+        do {
+            try pool.writeWithoutTransaction { db in
+                _ = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(PASSIVE)")
+            }
+        } catch {
+            throw Self.failure(error, doing: "sync", path: databasePath)
+        }
+    }
+
+    /// Maps a GRDB or SQLite error to an ``OutboxError``; the SQL's arguments are never included.
+    static func failure(_ error: any Error, doing: String, path: String) -> OutboxError {
+        if let error = error as? OutboxError { return error }
+        guard let error = error as? DatabaseError else {
+            return OutboxError(code: .io, message: "cannot \(doing) the outbox \(path)", path: path,
+                               engineReason: "\(error)")
+        }
+        let code: OutboxError.Code
+        switch error.resultCode {
+        case .SQLITE_FULL: code = .full
+        case .SQLITE_READONLY: code = .readOnly
+        case .SQLITE_BUSY, .SQLITE_LOCKED: code = .busy
+        case .SQLITE_CORRUPT, .SQLITE_NOTADB: code = .corrupt
+        default: code = .io
+        }
+        var reason = error.message ?? "SQLite error \(error.extendedResultCode.rawValue)"
+        if code == .io, errno == ENOSPC || errno == EROFS || errno == EIO {
+            reason += " (\(String(cString: strerror(errno))))"
+        }
+        return OutboxError(code: code, message: "cannot \(doing) the outbox \(path)", path: path, engineReason: reason)
+    }
+}
