@@ -65,13 +65,14 @@ let package = Package(
         ),
         .testTarget(
             name: "MailroomTests",
-            dependencies: ["Mailroom", "MailroomTesting"],
+            dependencies: ["Mailroom", "MailroomSQLite", "MailroomTesting"],
             resources: [.copy("Fixtures")]
         ),
         // One conformance suite for every OutboxStore engine.
         .testTarget(
             name: "MailroomStoreTests",
-            dependencies: ["Mailroom", "MailroomSQLite", "MailroomTesting"]
+            dependencies: ["Mailroom", "MailroomSQLite", "MailroomTesting"],
+            resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "MailroomSMTPTests",

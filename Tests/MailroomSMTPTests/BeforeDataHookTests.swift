@@ -12,7 +12,10 @@ import Testing
         let connection = Fixtures.connection(try Fixtures.settings("smtp://127.0.0.1:\(server.port)", replyTimeout: .seconds(3)))
         defer { connection.close() }
         var announcements = 0
-        let attempt = connection.send(Fixtures.message(1)) { announcements += 1 }
+        let attempt = connection.send(Fixtures.message(1)) {
+            announcements += 1
+            return true
+        }
         return (announcements, attempt)
     }
 
@@ -42,7 +45,10 @@ import Testing
         var counts: [Int] = []
         for n in 1...2 {
             var announcements = 0
-            let attempt = connection.send(Fixtures.message(n)) { announcements += 1 }
+            let attempt = connection.send(Fixtures.message(n)) {
+            announcements += 1
+            return true
+        }
             #expect(attempt.failure == nil, "\(attempt)")
             counts.append(announcements)
             Thread.sleep(forTimeInterval: 0.6)

@@ -41,7 +41,7 @@ public struct LeaseOwner: Sendable, Hashable, CustomStringConvertible {
         return parts.start == 0 || start == parts.start
     }
 
-    static let hostName: String = {
+    public static let hostName: String = {
         var buffer = [CChar](repeating: 0, count: 256)
         guard gethostname(&buffer, buffer.count - 1) == 0 else { return "localhost" }
         let name = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)

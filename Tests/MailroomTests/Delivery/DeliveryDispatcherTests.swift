@@ -15,7 +15,11 @@ final class RecordingObserver: DeliveryObserver {
     let started = Mutex<[String]>([])
     let finished = Mutex<[Finish]>([])
 
-    func willAttempt(_ job: DeliveryJob) { started.withLock { $0.append(job.eventID) } }
+    func willAttempt(_ job: DeliveryJob) -> Bool {
+        started.withLock { $0.append(job.eventID) }
+        return true
+    }
+    var recordingFailure: String? { nil }
     func didFinish(_ job: DeliveryJob, attempt: DeliveryAttempt?, verdict: DeliveryVerdict?, disposition: DeliveryDisposition) {
         finished.withLock { $0.append(Finish(eventID: job.eventID, verdict: verdict, disposition: disposition)) }
     }

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Mailroom
+import MailroomSQLite
 import MailroomTesting
 import Synchronization
 import Testing
@@ -30,24 +31,24 @@ final class CollectingReporter: RunReporter {
 
     struct Run {
         var summary: RunSummary
-        var outbox: Outbox
+        var outbox: any OutboxStore
         var reporter: CollectingReporter
     }
 
     /// Runs `lines` through a pipeline; `transport` nil means no transport (held).
     func run(_ lines: [String], transport: InMemoryTransport?, directory: TemporaryDirectory,
              policy: RetryPolicy = RetryPolicy(attempts: 2, initialDelay: .milliseconds(1), maxDelay: .milliseconds(2))) throws -> Run {
-        let outbox = try Outbox(path: directory.outboxPath, syncMode: .filesystem)
+        let outbox = try SQLiteOutboxStore(directory: directory.outboxPath)
         let reporter = CollectingReporter()
         let logger = Logger(label: "test")
         let delivery = transport.map { transport -> (DeliveryDispatcher, OutboxDeliveryRecorder) in
-            let recorder = OutboxDeliveryRecorder(outbox: outbox, logger: logger)
+            let recorder = OutboxDeliveryRecorder(store: outbox, logger: logger)
             let dispatcher = DeliveryDispatcher(transport: transport, connections: 3, policy: policy,
                                                 observer: recorder, logger: logger, generator: SeededGenerator(seed: 3))
             dispatcher.start()
             return (dispatcher, recorder)
         }
-        let pipeline = SendPipeline(factory: Self.factory, outbox: outbox,
+        let pipeline = SendPipeline(factory: Self.factory, store: outbox,
                                     delivery: delivery.map { (dispatcher: $0.0, recorder: $0.1) },
                                     reporter: reporter, logger: logger, batchSize: 16)
         let file = directory.path + "/events-\(UUID().uuidString).ndjson"
@@ -71,7 +72,7 @@ final class CollectingReporter: RunReporter {
         // The bytes delivered are the bytes stored.
         for delivery in transport.deliveries {
             let id = "evt_" + String(delivery.envelope.recipients[0].dropFirst(4).prefix { $0 != "@" })
-            #expect(try result.outbox.messageBytes(eventID: id) == delivery.bytes)
+            #expect(try result.outbox.content(eventID: id)?.message.bytes == delivery.bytes)
         }
         let status = try result.outbox.status()
         #expect(status.counts[.sent] == 50 && status.rejected == 2)
@@ -94,14 +95,14 @@ final class CollectingReporter: RunReporter {
         let directory = try TemporaryDirectory()
         let held = try run((1...20).map { Self.event($0) }, transport: nil, directory: directory)
         #expect(held.summary.held == 20 && held.summary.exitCode == ExitStatus.success)
-        #expect(try held.outbox.records(states: [.held]).count == 20)
+        #expect(try held.outbox.records(RecordFilter(states: [.held])).count == 20)
 
         let transport = InMemoryTransport()
         let logger = Logger(label: "test")
-        let recorder = OutboxDeliveryRecorder(outbox: held.outbox, logger: logger)
+        let recorder = OutboxDeliveryRecorder(store: held.outbox, logger: logger)
         let dispatcher = DeliveryDispatcher(transport: transport, connections: 2, policy: .default, observer: recorder, logger: logger)
         dispatcher.start()
-        let runner = ReplayRunner(outbox: held.outbox, logger: logger)
+        let runner = ReplayRunner(store: held.outbox, logger: logger)
         let selection = ReplaySelection()
         let planned = try runner.plan(selection)
         #expect(planned.count == 20)
@@ -126,9 +127,9 @@ final class CollectingReporter: RunReporter {
         #expect(transport.totalAttempts <= 3)
         #expect(transport.deliveries.isEmpty)
         // Nothing is lost: every stored message is still deliverable by a replay.
-        let records = try result.outbox.records()
+        let records = try result.outbox.records(RecordFilter())
         #expect(records.allSatisfy { $0.state == .queued })
-        #expect(try ReplayRunner(outbox: result.outbox, logger: Logger(label: "t")).plan(ReplaySelection()).count == records.count)
+        #expect(try ReplayRunner(store: result.outbox, logger: Logger(label: "t")).plan(ReplaySelection()).count == records.count)
     }
 
     @Test func aForcedReplayThatNeverRunsLeavesASentMessageSent() throws {
@@ -139,15 +140,15 @@ final class CollectingReporter: RunReporter {
             DeliveryAttempt(failure: .tlsNotTrusted, reply: nil, stage: .connect, messageFullySent: false)
         }
         let logger = Logger(label: "test")
-        let recorder = OutboxDeliveryRecorder(outbox: first.outbox, logger: logger)
+        let recorder = OutboxDeliveryRecorder(store: first.outbox, logger: logger)
         let dispatcher = DeliveryDispatcher(transport: refusing, connections: 1, policy: .default, observer: recorder, logger: logger)
         dispatcher.start()
-        let runner = ReplayRunner(outbox: first.outbox, logger: logger)
+        let runner = ReplayRunner(store: first.outbox, logger: logger)
         let selection = ReplaySelection(eventIDs: ["evt_1", "evt_2", "evt_3"], force: true)
         let summary = runner.deliver(try runner.plan(selection), selection: selection, dispatcher: dispatcher, recorder: recorder)
         #expect(summary.exitCode == ExitStatus.configuration)
         // None became deliverable by a plain replay: they may already be in the recipients' inboxes.
-        #expect(try first.outbox.records().allSatisfy { $0.state == .sent })
+        #expect(try first.outbox.records(RecordFilter()).allSatisfy { $0.state == .sent })
         #expect(try runner.plan(ReplaySelection()).isEmpty)
     }
 
@@ -161,9 +162,9 @@ final class CollectingReporter: RunReporter {
         let result = try run((1...5).map { Self.event($0) }, transport: transport, directory: directory, policy: policy)
         #expect(result.summary.deferred == 5 && result.summary.exitCode == ExitStatus.tryAgainLater)
         #expect(transport.totalAttempts == 10)
-        let deferred = try result.outbox.records(states: [.deferred])
+        let deferred = try result.outbox.records(RecordFilter(states: [.deferred]))
         #expect(deferred.count == 5 && deferred.allSatisfy { $0.nextAttemptAt != nil && $0.lastReply?.code == 451 })
-        let runner = ReplayRunner(outbox: result.outbox, logger: Logger(label: "t"))
+        let runner = ReplayRunner(store: result.outbox, logger: Logger(label: "t"))
         let far = deferred.compactMap(\.nextAttemptAt).min()!
         // Not yet due: a plain replay leaves them; --state deferred takes them all.
         if far > Date().addingTimeInterval(1) { #expect(try runner.plan(ReplaySelection()).isEmpty) }

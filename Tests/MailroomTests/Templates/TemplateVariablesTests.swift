@@ -72,7 +72,10 @@ struct TemplateVariablesTests {
             } else if reference == input {
                 // Allowed (the check is conservative by bytes), only where Characters and bytes differ.
                 // and at ends that are not printable ASCII (a control character, or nothing).
-                let unusual = input.utf8.contains { $0 >= 0x80 || $0 == 0x0D || $0 == 0x7F || ($0 < 0x20 && $0 != 0x0A) }
+                let unusual = input.utf8.contains { (byte: UInt8) -> Bool in
+                    let control = byte < 0x20 && byte != 0x0A
+                    return byte >= 0x80 || byte == 0x0D || byte == 0x7F || control
+                }
                 #expect(unusual || input == "\n", "\(input.debugDescription)")
             }
             #expect(LocalizedTemplate.tidyText(input) == reference)

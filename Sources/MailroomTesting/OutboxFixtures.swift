@@ -1,20 +1,22 @@
 import Foundation
+#if canImport(Glibc)
 import Glibc
+#endif
 import Mailroom
 import Synchronization
 
 /// A fresh directory under the system temp dir, removed when the test ends.
-final class TemporaryDirectory {
-    let path: String
+public final class TemporaryDirectory: @unchecked Sendable {
+    public let path: String
 
-    init() throws {
+    public init() throws {
         path = FileManager.default.temporaryDirectory.appendingPathComponent("mailroom-outbox-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         chmod(path, 0o700)
     }
 
     /// The outbox directory inside (not created).
-    var outboxPath: String { "\(path)/outbox" }
+    public var outboxPath: String { "\(path)/outbox" }
 
     deinit {
         try? FileManager.default.removeItem(atPath: path)
@@ -22,25 +24,25 @@ final class TemporaryDirectory {
 }
 
 /// A clock the test moves by hand.
-final class ManualTestClock: Sendable {
+public final class ManualTestClock: Sendable {
     private let current: Mutex<Date>
 
-    init(_ start: Date = Date(timeIntervalSince1970: 1_796_000_000)) {
+    public init(_ start: Date = Date(timeIntervalSince1970: 1_796_000_000)) {
         current = Mutex(start)
     }
 
-    var now: Date { current.withLock { $0 } }
+    public var now: Date { current.withLock { $0 } }
 
-    func advance(by seconds: TimeInterval) {
+    public func advance(by seconds: TimeInterval) {
         current.withLock { $0 = $0.addingTimeInterval(seconds) }
     }
 
-    var closure: @Sendable () -> Date { { self.now } }
+    public var closure: @Sendable () -> Date { { self.now } }
 }
 
-enum OutboxFixtures {
+public enum OutboxFixtures {
     /// A message whose bytes include every octet value, to prove bytes are kept exactly.
-    static func message(
+    public static func message(
         _ id: String, state: MessageState = .queued, source: String? = nil, line: Int? = nil
     ) -> NewMessage {
         var bytes = Array("From: Example Accounts <accounts@example.com>\r\nTo: ada@example.com\r\n\r\n".utf8)
@@ -56,24 +58,24 @@ enum OutboxFixtures {
     }
 
     /// Permission bits of a path, not following a final symlink.
-    static func mode(_ path: String) -> mode_t {
+    public static func mode(_ path: String) -> mode_t {
         var info = stat()
         guard lstat(path, &info) == 0 else { return 0 }
         return info.st_mode & 0o7777
     }
 
-    static func contents(_ path: String) -> [UInt8]? {
+    public static func contents(_ path: String) -> [UInt8]? {
         FileManager.default.contents(atPath: path).map { [UInt8]($0) }
     }
 
-    static func append(_ text: String, to path: String) throws {
+    public static func append(_ text: String, to path: String) throws {
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         defer { try? handle.close() }
         try handle.seekToEnd()
         try handle.write(contentsOf: Data(text.utf8))
     }
 
-    static func entries(_ path: String) -> [String] {
+    public static func entries(_ path: String) -> [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted()
     }
 }
