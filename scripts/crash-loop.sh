@@ -14,7 +14,8 @@
 #   - every event was delivered, or is `uncertain` in the outbox (reported: "may have arrived");
 #   - no event was recorded as rejected (they are all valid: a storage failure shows up there);
 #   - no event was delivered twice, except ones the outbox marks `uncertain` (reported);
-#   - nothing is left in outbox/tmp and every journal line is whole JSON;
+#   - the database passes its integrity check, no lease is left, every message's state is its
+#     last journal entry's, and the state counters match a count of the messages;
 #   - `outbox status --json`: sent == events received whose state is sent, and nothing is left
 #     queued, held, deferred or failed.
 # Prints the figures and exits 1 on any violation (2 when it could not run).
@@ -210,19 +211,16 @@ strangers = sorted(set(received) - expected)
 unfinished = {e: s for e, s in states.items() if s not in ("sent", "uncertain")}
 sent_received = sum(1 for e, s in states.items() if s == "sent" and received[e] > 0)
 sent_missing = sorted(e for e, s in states.items() if s == "sent" and received[e] == 0)
-tmp_left = os.listdir(os.path.join(work, "outbox", "tmp")) if os.path.isdir(os.path.join(work, "outbox", "tmp")) else []
-torn = []
-for path in glob.glob(os.path.join(work, "outbox", "messages", "*", "journal.ndjson")):
-    with open(path, "rb") as f:
-        data = f.read()
-    for line in data.split(b"\n")[:-1] if data.endswith(b"\n") else [data]:
-        try:
-            json.loads(line)
-        except ValueError:
-            torn.append(path)
-            break
-quarantined = os.listdir(os.path.join(work, "outbox", "quarantine")) if os.path.isdir(os.path.join(work, "outbox", "quarantine")) else []
-
+import sqlite3
+db = sqlite3.connect("file:%s?mode=ro" % os.path.join(work, "outbox", "outbox.sqlite"), uri=True)
+integrity = db.execute("PRAGMA integrity_check").fetchone()[0]
+leased = db.execute("SELECT count(*) FROM messages WHERE lease_owner IS NOT NULL").fetchone()[0]
+# Each message's state is the state of its last journal entry, and the counters match a count.
+inconsistent = [row[0] for row in db.execute(
+    "SELECT m.event_id FROM messages m WHERE m.state <> (SELECT j.state FROM journal j WHERE j.message = m.id ORDER BY j.id DESC LIMIT 1)")]
+counted = dict(db.execute("SELECT substr(name, 7), n FROM counters WHERE name LIKE 'state:%'"))
+actual = dict(db.execute("SELECT state, count(*) FROM messages GROUP BY state"))
+miscounted = {k: (counted.get(k, 0), actual.get(k, 0)) for k in set(counted) | set(actual) if counted.get(k, 0) != actual.get(k, 0)}
 print("crash-loop: events %d, stored %d, server received %d messages for %d events"
       % (events, len(states), sum(received.values()), len(received)))
 print("crash-loop: outbox status: %s" % ", ".join("%s %d" % (k, v) for k, v in sorted(counts.items()) if v))
@@ -235,16 +233,17 @@ problems = []
 if lost: problems.append("lost (never received, not uncertain): %s" % lost[:20])
 if unexplained: problems.append("delivered twice but not uncertain: %s" % unexplained[:20])
 if strangers: problems.append("received messages for unknown events: %s" % strangers[:20])
-if status.get("rejected", 0): problems.append("%d valid event(s) recorded as rejected (see outbox/rejected.ndjson)" % status["rejected"])
+if status.get("rejected", 0): problems.append("%d valid event(s) recorded as rejected (see the rejected table)" % status["rejected"])
 if len(states) != events: problems.append("stored %d messages for %d events" % (len(states), events))
 if unfinished: problems.append("not sent and not uncertain: %s" % dict(list(unfinished.items())[:20]))
 if sent_missing: problems.append("marked sent but never received: %s" % sent_missing[:20])
 if counts.get("sent", 0) != sent_received: problems.append("status says %d sent, the server received %d of them" % (counts.get("sent", 0), sent_received))
 if counts.get("sent", 0) + sum(1 for e in uncertain if received[e] > 0) != len(received):
     problems.append("status sent %d + uncertain received != %d distinct events received" % (counts.get("sent", 0), len(received)))
-if tmp_left: problems.append("left in outbox/tmp: %s" % tmp_left[:20])
-if torn: problems.append("journals with a torn line: %s" % torn[:20])
-if quarantined: print("crash-loop: note: recovery quarantined %d entr(y/ies): %s" % (len(quarantined), quarantined[:20]))
+if integrity != "ok": problems.append("the database fails its integrity check: %s" % integrity)
+if leased: problems.append("%d message(s) still leased after every process ended" % leased)
+if inconsistent: problems.append("state differs from the last journal entry: %s" % inconsistent[:20])
+if miscounted: problems.append("state counters differ from the messages (counter, actual): %s" % miscounted)
 for p in problems:
     print("crash-loop: VIOLATION: " + p)
 with open(os.path.join(work, "figures.json"), "w") as f:

@@ -65,14 +65,25 @@ enum OutboxDirectory {
         guard fchmod(fd, fileMode) == 0 else { throw .system("chmod", path) }
     }
 
+    /// Refuses a database whose file, `-wal`, `-shm` or `-journal` is a symlink (or anything but a
+    /// regular file): the outbox would be read from, or written to, somewhere else.
+    static func refuseSymlinks(_ path: String) throws(OutboxError) {
+        for file in [path, path + "-wal", path + "-shm", path + "-journal"] {
+            var info = stat()
+            guard lstat(file, &info) == 0 else { continue }
+            if info.st_mode & S_IFMT != S_IFREG {
+                throw OutboxError(code: .unsafeDirectory,
+                                  message: "\(file) is a symlink or not a regular file; move it away", path: file)
+            }
+        }
+    }
+
     /// SQLite gives `-wal` and `-shm` the database file's mode; this makes sure of all three.
     static func restrictDatabaseFiles(_ path: String) throws(OutboxError) {
+        try refuseSymlinks(path)
         for file in [path, path + "-wal", path + "-shm"] {
             var info = stat()
             guard lstat(file, &info) == 0 else { continue }
-            if info.st_mode & S_IFMT == S_IFLNK {
-                throw OutboxError(code: .unsafeDirectory, message: "\(file) is a symlink; remove it", path: file)
-            }
             if info.st_mode & 0o077 != 0 && chmod(file, fileMode) != 0 { throw .system("chmod", file) }
         }
     }

@@ -37,6 +37,8 @@ public final class SQLiteOutboxStore: OutboxStore, @unchecked Sendable {
     {
         let directory = try OutboxDirectory.prepare(directory, create: create)
         let path = directory + "/" + Self.databaseName
+        // SQLite would follow a symlink in place of any of its files.
+        try OutboxDirectory.refuseSymlinks(path)
         let exists = access(path, F_OK) == 0
         guard exists || create else {
             throw OutboxError(code: .notFound, message: "no outbox database in \(directory) (nothing was stored there yet)",

@@ -92,20 +92,16 @@ final class HostileHarness {
 
     // MARK: What the run left behind
 
-    struct Rejected: Decodable {
+    struct Rejected {
         var source: String
         var line: Int
         var event_id: String?
         var problems: [String]
+        var excerpt: String
+        var bytes: Int
     }
 
-    struct Duplicate: Decodable {
-        var source: String
-        var line: Int
-        var event_id: String
-    }
-
-    struct Meta: Decodable {
+    struct Meta {
         var event_id: String
         var message_id: String
     }
@@ -113,32 +109,39 @@ final class HostileHarness {
     struct Stored {
         var meta: Meta
         var state: String
-        var directory: URL
     }
 
-    func records<Record: Decodable>(_ name: String, as type: Record.Type) throws -> [Record] {
-        guard let data = FileManager.default.contents(atPath: outbox.appendingPathComponent(name).path) else { return [] }
-        return try data.split(separator: UInt8(ascii: "\n")).map { try JSONDecoder().decode(Record.self, from: Data($0)) }
+    /// The rejected input lines, read from the outbox's database with `sqlite3`.
+    func rejected() throws -> [Rejected] {
+        try database.rows("SELECT source, line, event_id, problems, excerpt, bytes FROM rejected ORDER BY id").map { row in
+            let problems = (row["problems"] as? String).flatMap {
+                try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String]
+            }
+            return Rejected(source: row["source"] as? String ?? "", line: row["line"] as? Int ?? 0,
+                            event_id: row["event_id"] as? String, problems: problems ?? [],
+                            excerpt: row["excerpt"] as? String ?? "", bytes: row["bytes"] as? Int ?? 0)
+        }
     }
 
-    /// Every stored message by event id, with the state its journal ends in.
+    /// The event ids reported as duplicates, with how often each came again.
+    func duplicates() throws -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for row in try database.rows("SELECT event_id, count FROM duplicates") {
+            if let id = row["event_id"] as? String { counts[id] = row["count"] as? Int ?? 0 }
+        }
+        return counts
+    }
+
+    var database: OutboxDatabase { OutboxDatabase(outbox: outbox.path) }
+
+    /// Every stored message by event id, with its state.
     func storedMessages() throws -> [String: Stored] {
-        let messages = outbox.appendingPathComponent("messages")
         var stored: [String: Stored] = [:]
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: messages.path)) ?? [] {
-            let directory = messages.appendingPathComponent(name)
-            let meta = try JSONDecoder().decode(Meta.self, from: Data(contentsOf: directory.appendingPathComponent("meta.json")))
-            let journal = try Data(contentsOf: directory.appendingPathComponent("journal.ndjson"))
-            let last = try Self.lastLine(journal)
-            let state = (try JSONSerialization.jsonObject(with: last) as? [String: Any])?["state"] as? String ?? "?"
-            stored[meta.event_id] = Stored(meta: meta, state: state, directory: directory)
+        for row in try database.rows("SELECT event_id, message_id, state FROM messages") {
+            guard let id = row["event_id"] as? String, let messageID = row["message_id"] as? String else { continue }
+            stored[id] = Stored(meta: Meta(event_id: id, message_id: messageID), state: row["state"] as? String ?? "?")
         }
         return stored
-    }
-
-    private static func lastLine(_ data: Data) throws -> Data {
-        guard let last = data.split(separator: UInt8(ascii: "\n")).last else { throw Failure(description: "empty journal") }
-        return Data(last)
     }
 
     // MARK: What the SMTP server saw

@@ -17,8 +17,11 @@ struct LoadTests {
 
         let send = try workspace.start(["send", "--smtp-url", url, file])
         // The replays need an outbox to open: start them once the send stored its first message.
-        let messages = workspace.outboxPath + "/messages"
-        #expect(try await eventually { ((try? FileManager.default.contentsOfDirectory(atPath: messages)) ?? []).count > 0 })
+        let database = OutboxDatabase(outbox: workspace.outboxPath)
+        #expect(try await eventually {
+            FileManager.default.fileExists(atPath: database.path)
+                && ((try? database.rows("SELECT count(*) AS n FROM messages").first?["n"] as? Int) ?? 0) > 0
+        })
         var replays: [CommandResult] = []
         repeat {
             replays.append(try await workspace.run(["replay", "--smtp-url", url]))
@@ -76,7 +79,8 @@ struct LoadTests {
         let killed = await send.wait()
         try #require(killed.signalled && killed.status == SIGKILL, "the send ended before it was killed: \(killed)")
         let capturedAtKill = server.capturedCount()
-        let storedAtKill = try FileManager.default.contentsOfDirectory(atPath: workspace.outboxPath + "/messages").count
+        let storedAtKill = try OutboxDatabase(outbox: workspace.outboxPath).rows("SELECT count(*) AS n FROM messages")
+            .first?["n"] as? Int ?? 0
 
         // Recovery (on opening the outbox) turns the unfinished attempts into `uncertain`; replay
         // delivers what was stored but not sent. Events never read were never stored: the producer

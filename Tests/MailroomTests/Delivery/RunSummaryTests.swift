@@ -17,12 +17,20 @@ import Testing
         #expect(summary.exitCode == 78)
     }
 
-    @Test func eventsThatCouldNotBeStoredAskForATryAgainNotForInvalidInput() {
+    @Test func eventsThatCouldNotBeStoredAreAnIOErrorRankedAfterConfiguration() {
         var summary = RunSummary()
         summary.sent = 5
         summary.notStored = 2
-        #expect(summary.exitCode == ExitStatus.tryAgainLater)
+        summary.rejected = 1
+        summary.failed = 1
+        #expect(summary.exitCode == ExitStatus.ioError)
         #expect(summary.line.hasSuffix("not stored 2"))
+        summary.configurationError = "x"
+        #expect(summary.exitCode == ExitStatus.configuration)
+        summary.configurationError = nil
+        summary.notStored = 0
+        summary.storeFailure = "disk full"
+        #expect(summary.exitCode == ExitStatus.ioError)
     }
 
     @Test func durationsParseAndFormat() {

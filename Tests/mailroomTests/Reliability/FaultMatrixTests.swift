@@ -47,8 +47,8 @@ import Testing
             observation.connections = try server.log().filter { $0["event"] as? String == "connect" }.count
             if let last = results.last {
                 var parts: [String] = []
-                if let reply = last["reply"] as? [String: Any], let code = reply["code"] as? Int {
-                    parts.append("\(code) \(reply["enhanced"] as? String ?? "")".trimmingCharacters(in: .whitespaces))
+                if let code = last["reply_code"] as? Int {
+                    parts.append("\(code) \(last["reply_enhanced"] as? String ?? "")".trimmingCharacters(in: .whitespaces))
                 }
                 if let detail = last["detail"] as? String { parts.append(detail) }
                 observation.journalText = parts.joined(separator: " | ")

@@ -58,13 +58,9 @@ struct ReliabilityCLI: Sendable {
         }
     }
 
-    /// The journal of the message stored for `eventID`, one object per line.
+    /// The journal of the message stored for `eventID`, one object per entry, read with `sqlite3`.
     func journal(_ eventID: String) -> [[String: Any]] {
-        let url = outbox.appendingPathComponent("messages").appendingPathComponent(eventID).appendingPathComponent("journal.ndjson")
-        guard let data = try? Data(contentsOf: url) else { return [] }
-        return data.split(separator: UInt8(ascii: "\n")).compactMap {
-            (try? JSONSerialization.jsonObject(with: Data($0))) as? [String: Any]
-        }
+        (try? OutboxDatabase(outbox: outbox.path).journal(eventID)) ?? []
     }
 
     func remove() { try? FileManager.default.removeItem(at: directory) }

@@ -96,9 +96,12 @@ final class Workspace: Sendable {
         return try JSONDecoder.snakeCase.decode(ShownMessage.self, from: Data(result.stdoutBytes))
     }
 
-    /// `outbox/messages/<key>/message.eml`, read directly: the bytes the outbox promises were sent.
+    /// The stored message's bytes, read with `sqlite3`: the bytes the outbox promises were sent.
     func storedMessage(_ eventID: String) throws -> [UInt8] {
-        Array(try Data(contentsOf: URL(fileURLWithPath: outboxPath).appendingPathComponent("messages/\(eventID)/message.eml")))
+        guard let bytes = try OutboxDatabase(outbox: outboxPath).messageBytes(eventID) else {
+            throw WorkspaceError(description: "no stored message \(eventID)")
+        }
+        return bytes
     }
 
     /// Every regular file under the outbox, with its contents.
