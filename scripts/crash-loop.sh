@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Crash loop: proves that SIGKILL at any moment loses no message and sends none twice.
 #
-#   scripts/crash-loop.sh [--quick] [--events N] [--kills K] [--seed S] [--binary PATH] [--keep]
+#   scripts/crash-loop.sh [--quick | --storm] [--events N] [--kills K] [--seed S] [--binary PATH] [--keep]
+#
+# --storm is the kill storm: 600 events, 50 runs of `send` with a `replay` beside it on the same
+# events, both killed at a random 10-300 ms, the server waiting 50-150 ms before each final 250
+# (so kills land between the message and its reply).
 #
 # Starts the aiosmtpd capture server (Tests/Support/smtp_capture_server.py) on a free loopback
 # port, generates N valid events (default 2000; --quick: 300) and K times (default 20; --quick: 5)
@@ -24,15 +28,17 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 
 events=2000 kills=20 seed=$RANDOM keep=0 binary=""
+kill_min=0 kill_max=1500 beside_every=3 server_delay=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --quick) events=300 kills=5 ;;
+        --storm) events=600 kills=50 kill_min=10 kill_max=300 beside_every=1 server_delay=50-150 ;;
         --events) events=$2; shift ;;
         --kills) kills=$2; shift ;;
         --seed) seed=$2; shift ;;
         --binary) binary=$2; shift ;;
         --keep) keep=1 ;;
-        -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
         *) echo "crash-loop: unknown option $1" >&2; exit 64 ;;
     esac
     shift
@@ -58,7 +64,7 @@ trap cleanup EXIT
 # The server exits when its stdin (our fd 7) closes, so it never outlives this script.
 mkdir -p "$work/captured"
 mkfifo "$work/server.in"
-$py Tests/Support/smtp_capture_server.py --outdir "$work/captured" \
+$py Tests/Support/smtp_capture_server.py --outdir "$work/captured" ${server_delay:+--final-delay-ms "$server_delay"} \
     <"$work/server.in" >"$work/server.port" 2>"$work/server.err" &
 server_pid=$!
 exec 7>"$work/server.in"
@@ -109,8 +115,8 @@ retry:
 EOF
 mr() { "$binary" "$@" --config "$work/mailroom.yaml" --quiet; }
 
-# A random delay in seconds, uniform in [0, max_ms) milliseconds.
-delay() { local ms=$(( RANDOM % $1 )); printf '%d.%03d' $((ms / 1000)) $((ms % 1000)); }
+# A random delay in seconds, uniform in [min_ms, max_ms) milliseconds.
+delay() { local lo=${2:-0}; local ms=$(( lo + RANDOM % ($1 - lo) )); printf '%d.%03d' $((ms / 1000)) $((ms % 1000)); }
 
 # Runs `mailroom ARGS...` in the background, kills it with SIGKILL after `$1` seconds if it is
 # still running; prints "killed" or its exit code.
@@ -146,11 +152,11 @@ while [ "$send_kills" -lt "$kills" ] && [ "$i" -lt $((3 * kills)) ]; do
     from=$(( (j - 2) * chunk + 1 )); [ "$from" -ge 1 ] || from=1
     upto=$(( j * chunk < events ? j * chunk : events ))
     sed -n "${from},${upto}p" "$work/events.ndjson" >"$work/chunk.ndjson"
-    if (( RANDOM % 3 == 0 )); then
+    if (( RANDOM % beside_every == 0 )); then
         # A `replay` (say from cron) beside the `send`: two processes on one outbox.
         "$binary" replay --config "$work/mailroom.yaml" --quiet >>"$work/mailroom.log" 2>&1 &
         beside=$!
-        outcome=$(run_and_kill "$(delay 1500)" send "$work/chunk.ndjson")
+        outcome=$(run_and_kill "$(delay "$kill_max" "$kill_min")" send "$work/chunk.ndjson")
         if kill -0 "$beside" 2>/dev/null && kill -KILL "$beside" 2>/dev/null; then
             replay_kills=$((replay_kills + 1))
         fi
@@ -158,7 +164,7 @@ while [ "$send_kills" -lt "$kills" ] && [ "$i" -lt $((3 * kills)) ]; do
         concurrent=$((concurrent + 1))
         runs=$((runs + 1))
     else
-        outcome=$(run_and_kill "$(delay 1500)" send "$work/chunk.ndjson")
+        outcome=$(run_and_kill "$(delay "$kill_max" "$kill_min")" send "$work/chunk.ndjson")
     fi
     runs=$((runs + 1))
     [ "$outcome" = killed ] && send_kills=$((send_kills + 1))

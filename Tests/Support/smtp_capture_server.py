@@ -9,6 +9,7 @@ removed) and then OUTDIR/N.json (envelope, connection number, login, TLS). OUTDI
 holds the number of connections and EHLO commands seen so far.
 """
 import argparse
+import random
 import asyncio
 import json
 import os
@@ -44,7 +45,8 @@ class CountingSMTP(SMTP):
 
 
 class Handler:
-    def __init__(self, outdir, advertise_starttls):
+    def __init__(self, outdir, advertise_starttls, final_delay=None):
+        self.final_delay = final_delay
         self.outdir = outdir
         self.advertise_starttls = advertise_starttls
         write_json(os.path.join(outdir, "stats.json"), STATE)
@@ -72,6 +74,10 @@ class Handler:
             "tls": session.ssl is not None or server.transport.get_extra_info("sslcontext") is not None,
         })
         write_json(os.path.join(self.outdir, "stats.json"), STATE)
+        if self.final_delay:
+            # The message is captured; only the reply is late, as on a slow relay: a client killed
+            # now cannot know that it arrived.
+            await asyncio.sleep(random.uniform(*self.final_delay) / 1000)
         return "250 2.0.0 Ok: queued as CAP%04d" % number
 
 
@@ -95,6 +101,8 @@ async def main():
     parser.add_argument("--auth-user")
     parser.add_argument("--auth-password")
     parser.add_argument("--auth-mechanisms", default="PLAIN,LOGIN")
+    parser.add_argument("--final-delay-ms", metavar="MIN-MAX",
+                        help="wait a random MIN-MAX ms before the reply to the end of data")
     args = parser.parse_args()
 
     context = None
@@ -114,7 +122,8 @@ async def main():
         )
 
     loop = asyncio.get_running_loop()
-    handler = Handler(args.outdir, advertise_starttls=args.refuse_starttls)
+    final_delay = tuple(float(x) for x in args.final_delay_ms.split("-")) if args.final_delay_ms else None
+    handler = Handler(args.outdir, advertise_starttls=args.refuse_starttls, final_delay=final_delay)
 
     def factory():
         return CountingSMTP(
