@@ -1,6 +1,10 @@
 import Foundation
 import GRDB
 import Mailroom
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Runs the writes of several threads in one transaction (group commit), without a thread of its
 /// own: the first writer to find no commit in progress commits everything queued so far,
@@ -10,6 +14,12 @@ import Mailroom
 /// undone alone; a failure of the transaction itself (disk full, read-only, I/O error, a lock
 /// held past the busy timeout) fails every write in it. A write returns only once its transaction
 /// committed: what it recorded is in the database, or it threw.
+///
+/// Commits run with `synchronous = NORMAL`: in the WAL, in the page cache, safe from a killed
+/// process. A durable write also waits for an `fsync` of the WAL, made after the commit and
+/// outside the write lock, so that other writes (an attempt's start, a result) need not wait
+/// for the disk. The frames it syncs stay where they are until a checkpoint has copied and synced
+/// them into the database file, so syncing after the commit makes the commit durable.
 final class GroupCommit: @unchecked Sendable {
     private final class Write {
         let durable: Bool
@@ -24,29 +34,32 @@ final class GroupCommit: @unchecked Sendable {
     }
 
     private let writer: DatabasePool
+    private let walPath: String
     // Guarded by `condition`.
     private let condition = NSCondition()
     private var queued: [Write] = []
     private var committing = false
-    /// Touched only by the committing thread.
-    private var synchronousFull = false
+    private let wal = Mutex<Int32>(-1)
 
-    init(writer: DatabasePool) {
+    init(writer: DatabasePool, databasePath: String) {
         self.writer = writer
+        self.walPath = databasePath + "-wal"
+    }
+
+    deinit {
+        wal.withLock { if $0 >= 0 { close($0) } }
     }
 
     /// Runs `body` in a write transaction shared with whatever else is queued.
     ///
-    /// - Parameter durable: the commit must survive a power failure (`synchronous = FULL`, an
-    ///   `fsync` of the WAL); otherwise it survives a killed process and becomes durable with the
-    ///   next durable commit or checkpoint.
+    /// - Parameter durable: the commit must survive a power failure, not only a killed process.
     func write<T>(durable: Bool, _ body: @escaping (Database) throws -> T) throws -> T {
         var result: T?
         let write = Write(durable: durable) { db in result = try body(db) }
         condition.lock()
         queued.append(write)
         while !write.done {
-            if committing {
+            if committing || queued.isEmpty {
                 condition.wait()
                 continue
             }
@@ -54,9 +67,20 @@ final class GroupCommit: @unchecked Sendable {
             let batch = queued
             queued.removeAll(keepingCapacity: true)
             condition.unlock()
-            commit(batch)
+            let committed = commit(batch)
+            let syncing = committed && batch.contains { $0.durable }
             condition.lock()
             committing = false
+            for write in batch where !(syncing && write.durable) { write.done = true }
+            condition.broadcast()
+            guard syncing else { continue }
+            condition.unlock()
+            let failure = syncLog()
+            condition.lock()
+            for write in batch where write.durable {
+                if write.failure == nil { write.failure = failure }
+                write.done = true
+            }
             condition.broadcast()
         }
         condition.unlock()
@@ -65,14 +89,10 @@ final class GroupCommit: @unchecked Sendable {
         return result
     }
 
-    private func commit(_ batch: [Write]) {
-        let durable = batch.contains { $0.durable }
+    /// Runs the batch in one transaction; false when the transaction failed.
+    private func commit(_ batch: [Write]) -> Bool {
         do {
             try writer.writeWithoutTransaction { db in
-                if durable != synchronousFull {
-                    try db.execute(sql: durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
-                    synchronousFull = durable
-                }
                 try db.inTransaction(.immediate) {
                     if batch.count == 1 {
                         try batch[0].body(db)
@@ -91,9 +111,19 @@ final class GroupCommit: @unchecked Sendable {
                     return .commit
                 }
             }
+            return true
         } catch {
             for write in batch where write.failure == nil || batch.count == 1 { write.failure = error }
+            return false
         }
-        for write in batch { write.done = true }
+    }
+
+    /// `fsync` of the WAL file, opened once (SQLite keeps it, the same file, while a connection is open).
+    private func syncLog() -> OutboxError? {
+        wal.withLock { fd -> OutboxError? in
+            if fd < 0 { fd = open(walPath, O_RDONLY | O_CLOEXEC | O_NOFOLLOW) }
+            guard fd >= 0 else { return .system("open", walPath) }
+            return fsync(fd) == 0 ? nil : .system("fsync", walPath)
+        }
     }
 }

@@ -59,7 +59,7 @@ public final class SQLiteOutboxStore: OutboxStore, @unchecked Sendable {
         }
         self.directory = directory
         self.databasePath = path
-        self.commits = GroupCommit(writer: pool)
+        self.commits = GroupCommit(writer: pool, databasePath: path)
         self.clock = clock
         self.leaseDuration = leaseDuration
         try migrate()
