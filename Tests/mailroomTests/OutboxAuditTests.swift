@@ -78,8 +78,9 @@ struct OutboxAuditTests {
         let reports = try PreviewTests.checkMIME(events.ids.map { target + "/" + $0 + ".eml" })
         #expect(reports.count == events.ids.count)
         for report in reports {
-            #expect(report["error"] == nil && (report["defects"] as? [String] ?? []).isEmpty && (report["wire"] as? [String] ?? []).isEmpty,
-                    "\(report)")
+            #expect(report["error"] is NSNull, "\(report)")
+            #expect((report["defects"] as? [String])?.isEmpty == true, "\(report)")
+            #expect((report["wire"] as? [String])?.isEmpty == true, "\(report)")
         }
         let index = try String(contentsOfFile: target + "/messages.ndjson", encoding: .utf8).split(separator: "\n")
         #expect(index.count == events.ids.count)
