@@ -22,7 +22,6 @@ let package = Package(
             name: "Mailroom",
             dependencies: [
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Mustache", package: "swift-mustache"),
             ],
             exclude: ["Outbox/LAYOUT.md"]
         ),
@@ -54,9 +53,13 @@ let package = Package(
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
+        // swift-mustache is the templates' independent judge: tests only, never shipped.
         .testTarget(
             name: "MailroomTests",
-            dependencies: ["Mailroom", "MailroomTesting"],
+            dependencies: [
+                "Mailroom", "MailroomTesting",
+                .product(name: "Mustache", package: "swift-mustache"),
+            ],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(

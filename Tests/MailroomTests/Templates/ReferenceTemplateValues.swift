@@ -1,7 +1,7 @@
 @testable import Mailroom
 
-/// The event's variables as the String-keyed dictionary the templates were given before they
-/// were given slots (`Event.templateVariables`): the reference the slots are compared with.
+/// The event's variables as a String-keyed dictionary, written out name by name as
+/// `Templates/README.md` documents them: the reference the slots are compared with.
 extension Event {
     /// The event's variables in `locale`, added to (and replacing any of) `base`.
     ///

@@ -3,8 +3,8 @@ import Testing
 
 @testable import Mailroom
 
-/// The slot variables against the dictionary they replace, and the no-copy checks of the text
-/// helpers against the helpers themselves.
+/// The slot variables against a dictionary of every variable written out by name, and the no-copy
+/// checks of the text helpers against the helpers themselves.
 @Suite("Template variables: slots and unchanged-text checks")
 struct TemplateVariablesTests {
     static let globals: [String: TemplateValue] = [
@@ -21,8 +21,8 @@ struct TemplateVariablesTests {
                 let slots = event.templateVariables(in: locale, over: TemplateVariables(globals: Self.globals))
                 let dictionary = event.templateValues(in: locale, over: Self.globals)
                 #expect(slots.dictionaries == [dictionary], "\(event.type) \(tag)")
-                for name in Set(dictionary.keys).union(TemplateVariables.names) {
-                    #expect(slots.value(name, slot: TemplateVariables.slot(of: name)) == dictionary[name], "\(name)")
+                for name in Set(dictionary.keys).union(TemplateVariable.allCases.map(\.rawValue)) {
+                    #expect(slots.value(name, slot: TemplateVariable(rawValue: name)?.slot) == dictionary[name], "\(name)")
                 }
                 compared += 1
             }
@@ -30,20 +30,32 @@ struct TemplateVariablesTests {
         #expect(compared == events.count * 3)
     }
 
-    @Test func theSlotTableNamesEverySlotOnce() {
-        #expect(Set(TemplateVariables.names).count == TemplateVariables.names.count)
-        for (slot, name) in TemplateVariables.names.enumerated() { #expect(TemplateVariables.slot(of: name) == slot) }
-        #expect(TemplateVariables.names[TemplateVariables.Slot.body] == "body")
-        #expect(TemplateVariables.names[TemplateVariables.Slot.subject] == "subject")
-        #expect(TemplateVariables.names[TemplateVariables.Slot.privacyContact] == "privacy_contact")
-        #expect(TemplateVariables.names[TemplateVariables.Slot.withdrawURL] == "withdraw_url")
+    @Test func everyVariableHasItsOwnSlotAndName() {
+        let all = TemplateVariable.allCases
+        #expect(all.map(\.slot) == Array(0..<all.count))
+        #expect(Set(all.map(\.rawValue)).count == all.count)
+        #expect(TemplateVariable.privacyContact.rawValue == "privacy_contact")
+        #expect(TemplateVariable.withdrawURL.rawValue == "withdraw_url")
+    }
+
+    /// The variables `Templates/README.md` lists are exactly the ones declared.
+    @Test func theREADMEListsEveryVariable() throws {
+        let readme = try String(
+            contentsOf: TemplateFixtures.shippedTemplates.appending(path: "README.md"), encoding: .utf8)
+        let table = readme.components(separatedBy: "## Variables")[1].components(separatedBy: "\n## ")[0]
+        var documented = Set<String>()
+        for line in table.split(separator: "\n") where line.hasPrefix("| `") {
+            let cell = line.split(separator: "|")[0]
+            documented.formUnion(cell.split(separator: "`").enumerated().filter { $0.offset % 2 == 1 }.map { String($0.element) })
+        }
+        #expect(documented == Set(TemplateVariable.allCases.map(\.rawValue)))
     }
 
     @Test func layoutSlotsWinOverGlobalsAndAreKeptApart() {
         var variables = TemplateVariables(behind: [["body": .text("global body"), "x": .text("1")]])
-        #expect(variables.value("body", slot: TemplateVariables.Slot.body) == .text("global body"))
-        variables[TemplateVariables.Slot.body] = .text("rendered")
-        #expect(variables.value("body", slot: TemplateVariables.Slot.body) == .text("rendered"))
+        #expect(variables.value("body", slot: TemplateVariable.body.slot) == .text("global body"))
+        variables[.body] = .text("rendered")
+        #expect(variables.value("body", slot: TemplateVariable.body.slot) == .text("rendered"))
         #expect(variables.dictionaries == [["body": .text("global body"), "x": .text("1")], ["body": .text("rendered")]])
         #expect(variables.value("nothing", slot: nil) == nil)
     }
