@@ -53,6 +53,15 @@ let package = Package(
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
+        // The render-only benchmark of Benchmarks/run.sh; not part of the shipped binary.
+        .executableTarget(
+            name: "mailroom-render-benchmark",
+            dependencies: [
+                "Mailroom",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/RenderBenchmark"
+        ),
         // swift-mustache is the templates' independent judge: tests only, never shipped.
         .testTarget(
             name: "MailroomTests",

@@ -2,19 +2,32 @@ import ArgumentParser
 import Foundation
 import Mailroom
 
-/// `mailroom bench-render` (hidden): the render-only figure of `Benchmarks/run.sh`.
+/// `mailroom-render-benchmark`: the render-only figure of `Benchmarks/run.sh`.
 ///
 /// Validates, renders and composes events in memory, with no outbox, no network and no output
 /// per message, so the figure is the CPU cost of turning an event into its exact bytes. The
 /// input file is read completely before the clock starts; its events are used in turn until
-/// `--count` messages are made.
-struct BenchRenderCommand: AsyncParsableCommand {
+/// `--count` messages are made. Not part of the shipped `mailroom` binary.
+@main
+struct RenderBenchmark: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench-render",
-        abstract: "Measure validate + render + compose throughput in memory (for Benchmarks/).",
-        shouldDisplay: false)
+        commandName: "mailroom-render-benchmark",
+        abstract: "Measure validate + render + compose throughput in memory (for Benchmarks/).")
 
-    @OptionGroup var global: GlobalOptions
+    @Option(help: "The templates directory.")
+    var templates = "Templates"
+
+    @Option(help: "The From header (the configuration's sender.from).")
+    var from: String
+
+    @Option(help: "The Reply-To header, if any (sender.reply_to).")
+    var replyTo: String?
+
+    @Option(help: "The Message-ID domain (sender.message_id_domain).")
+    var messageIDDomain: String
+
+    @Option(help: "The company name the templates sign with (sender.organization).")
+    var company: String
 
     @Option(help: "Number of messages to make.")
     var count = 20_000
@@ -25,34 +38,34 @@ struct BenchRenderCommand: AsyncParsableCommand {
     @Flag(help: "Also time each stage alone: decode + validate, then + render, then + MIME (the full figure).")
     var stages = false
 
-    func run() async throws {
-        try await Self.reportingFailures {
-            let runtime = try await Runtime.load(global)
-            let factory = try runtime.factory()
-            guard let data = FileManager.default.contents(atPath: file) else {
-                throw Failure.usage("cannot open \(file): no such file or not readable")
-            }
-            let lines = Array(data).split(separator: UInt8(ascii: "\n")).map(Array.init)
-            guard !lines.isEmpty, count > 0 else { throw Failure.usage("bench-render: no events in \(file)") }
-            let decoder = EventDecoder()
-            let date = Date()
-            if stages {
-                let (decodeSeconds, _) = try measure(lines) { line, index in
-                    try decoder.decode(line, lineNumber: index + 1, source: file).id.utf8.count
-                }
-                let (renderSeconds, _) = try measure(lines) { line, index in
-                    let event = try decoder.decode(line, lineNumber: index + 1, source: file)
-                    return try factory.catalog.render(event).text.utf8.count
-                }
-                Terminal.out("bench-render: stages: decode \(rate(decodeSeconds)) msgs/s, decode + render \(rate(renderSeconds)) msgs/s")
-            }
-            let (seconds, bytes) = try measure(lines) { line, index in
-                let event = try decoder.decode(line, lineNumber: index + 1, source: file)
-                return try factory.make(event, date: date).message.bytes.count
-            }
-            Terminal.out("bench-render: \(count) messages, \(bytes) bytes, \(String(format: "%.3f", seconds)) s, \(rate(seconds)) msgs/s")
-            return 0
+    func run() throws {
+        let catalog = try TemplateCatalog(directory: URL(fileURLWithPath: templates), globals: ["company": company])
+        let composer = MessageComposer(
+            from: try Mailbox(parsing: from), replyTo: try replyTo.map { text throws(MessageError) in try Mailbox(parsing: text) },
+            messageIDDomain: messageIDDomain)
+        let factory = MessageFactory(catalog: catalog, composer: composer)
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw ValidationError("cannot open \(file): no such file or not readable")
         }
+        let lines = Array(data).split(separator: UInt8(ascii: "\n")).map(Array.init)
+        guard !lines.isEmpty, count > 0 else { throw ValidationError("no events in \(file)") }
+        let decoder = EventDecoder()
+        let date = Date()
+        if stages {
+            let (decodeSeconds, _) = try measure(lines) { line, index in
+                try decoder.decode(line, lineNumber: index + 1, source: file).id.utf8.count
+            }
+            let (renderSeconds, _) = try measure(lines) { line, index in
+                let event = try decoder.decode(line, lineNumber: index + 1, source: file)
+                return try factory.catalog.render(event).text.utf8.count
+            }
+            print("bench-render: stages: decode \(rate(decodeSeconds)) msgs/s, decode + render \(rate(renderSeconds)) msgs/s")
+        }
+        let (seconds, bytes) = try measure(lines) { line, index in
+            let event = try decoder.decode(line, lineNumber: index + 1, source: file)
+            return try factory.make(event, date: date).message.bytes.count
+        }
+        print("bench-render: \(count) messages, \(bytes) bytes, \(String(format: "%.3f", seconds)) s, \(rate(seconds)) msgs/s")
     }
 
     /// Runs `body` `count` times over the lines in turn; returns the elapsed seconds and the sum
@@ -65,7 +78,7 @@ struct BenchRenderCommand: AsyncParsableCommand {
             do {
                 total &+= try body(lines[index % lines.count], index)
             } catch {
-                throw Failure.input("bench-render: event \(index % lines.count + 1) of \(file): \(error)")
+                throw ValidationError("event \(index % lines.count + 1) of \(file): \(error)")
             }
         }
         let elapsed = clock.now - start
