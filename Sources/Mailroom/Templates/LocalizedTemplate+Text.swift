@@ -1,8 +1,8 @@
 extension LocalizedTemplate {
     /// Without leading and trailing white space and line breaks: the scalars Foundation's
     /// `.whitespacesAndNewlines` holds, which are exactly Unicode's `White_Space` property.
-    /// Done on the scalar view because `trimmingCharacters(in:)` bridges through `NSString` and
-    /// cost a third of the render time (see BENCHMARKS.md).
+    /// Done on the scalar view because `trimmingCharacters(in:)` bridges through `NSString`, a
+    /// conversion and a copy per call.
     static func trimmed(_ text: String) -> String {
         // Printable ASCII other than space at both ends (a UTF-8 byte below 0x80 is a whole
         // scalar): nothing to trim, without the Unicode tables.
