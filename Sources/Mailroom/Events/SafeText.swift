@@ -34,7 +34,7 @@ enum SafeText {
         default: break
         }
         if isInvisible(scalar) {
-            return "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+            return Hex.escape(scalar)
         }
         return String(scalar)
     }
@@ -88,8 +88,7 @@ enum SafeText {
 
     /// `U+000D (carriage return)`; the names cover what people actually send by mistake.
     static func describe(_ scalar: Unicode.Scalar) -> String {
-        let hex = String(scalar.value, radix: 16, uppercase: true)
-        let code = "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+        let code = Hex.codePoint(scalar)
         let name: String? = switch scalar.value {
         case 0x00: "NUL"
         case 0x09: "tab"

@@ -93,12 +93,11 @@ struct LocalizedTemplate: Sendable {
         // which in a subject would become header injection.
         let forbidden = line.unicodeScalars.first(where: SafeText.isForbiddenInLine)
         if let forbidden {
-            let hex = String(forbidden.value, radix: 16, uppercase: true)
             problems.append(
                 TemplateError(
                     code: .invalidSubject,
                     message: "\(subject.path) (template \(name), locale \(locale)): the rendered subject contains "
-                        + "U+\(String(repeating: "0", count: max(0, 4 - hex.count)))\(hex), a line break or control "
+                        + "\(Hex.codePoint(forbidden)), a line break or control "
                         + "character; a subject must be a single line",
                     template: name, locale: locale, file: subject.path))
         } else if line.isEmpty {

@@ -2,7 +2,7 @@
 ///
 /// Events are validated long before they reach the MIME writer, but the writer is the last place that
 /// can stop a header injection (`Subject: x\r\nBcc: victim`), so it checks again: defence in depth.
-enum HeaderText {
+enum HeaderValueCheck {
     /// True for characters that must never reach a header value: C0 controls (tab included), DEL,
     /// C1 controls, and U+2028/U+2029, which some readers treat as line breaks.
     static func isForbidden(_ scalar: Unicode.Scalar) -> Bool {
@@ -45,7 +45,7 @@ enum HeaderText {
         if let bad = value.unicodeScalars.first(where: isForbidden) {
             throw MessageError.refusing(
                 .controlCharacter, field: field, value: value,
-                because: "control character U+\(hex4(bad.value)) is not allowed in a header value; "
+                because: "control character \(Hex.codePoint(bad)) is not allowed in a header value; "
                     + "remove line breaks and control characters before composing"
             )
         }
@@ -62,7 +62,7 @@ enum HeaderText {
             switch scalar {
             case "\"": out += "\\\""
             case "\\": out += "\\\\"
-            case _ where isForbidden(scalar): out += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
+            case _ where isForbidden(scalar): out += Hex.escape(scalar)
             default: out.unicodeScalars.append(scalar)
             }
         }
@@ -72,10 +72,5 @@ enum HeaderText {
     /// True when every byte is printable ASCII (0x20-0x7E).
     static func isPrintableASCII(_ value: String) -> Bool {
         value.withUTF8Bytes { bytes in !bytes.contains { $0 < 0x20 || $0 > 0x7E } }
-    }
-
-    private static func hex4(_ value: UInt32) -> String {
-        let digits = String(value, radix: 16, uppercase: true)
-        return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
     }
 }

@@ -13,7 +13,7 @@ extension Mailbox {
             out.token(address)
             return
         }
-        HeaderEncoding.writePhrase(displayName, firstRoom: firstRoom, into: &out)
+        HeaderValueEncoder.writePhrase(displayName, firstRoom: firstRoom, into: &out)
         out.beginToken()
         out.append(UInt8(ascii: "<"))
         out.append(address)
