@@ -251,7 +251,7 @@ extension LocalizedTemplate {
             guard !output.isEmpty else { return nil }
             let line = String(decoding: output, as: UTF8.self)
             // ASCII controls were refused above; C1 controls and U+2028/2029 are found by their bytes.
-            if nonASCII, SafeText.mayHoldForbidden(line) { return nil }
+            if nonASCII, SafeText.holdsForbidden(line) { return nil }
             return line
         }
     }
