@@ -170,7 +170,7 @@ extension LocalizedTemplate {
         return (" " + scalar).count == 2
     }
 
-    /// ``tidyText(_:)`` by `Character`, as it was first written: the reference for the byte version.
+    /// ``tidyText(_:)`` by `Character`: the general case, and what the byte version must equal.
     static func tidiedCharacters(_ trimmedText: String) -> String {
         var lines: [Substring] = []
         for line in trimmedText.split(separator: "\n", omittingEmptySubsequences: false) {
