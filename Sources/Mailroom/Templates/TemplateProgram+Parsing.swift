@@ -223,8 +223,8 @@ extension TemplateProgram {
         var name = Reader(text)
         let first = String(name.read(while: nameCharactersWithoutBrackets))
         if name.reachedEnd { return Tag(name: text, functions: [], start: start, text: written) }
-        let malformed = reader.error(.syntax, "\(written): unbalanced brackets", at: start)
-        guard name.current == "(" else { throw malformed }
+        func malformed() -> SyntaxError { reader.error(.syntax, "\(written): unbalanced brackets", at: start) }
+        guard name.current == "(" else { throw malformed() }
         name.advance()
         var functions = [first]
         while true {
@@ -233,13 +233,13 @@ extension TemplateProgram {
             case ")":
                 name.advance()
                 let closing = name.read(while: { $0 == ")" }).count
-                guard closing + 1 == functions.count, name.reachedEnd else { throw malformed }
+                guard closing + 1 == functions.count, name.reachedEnd else { throw malformed() }
                 return Tag(name: word, functions: functions, start: start, text: written)
             case "(":
                 name.advance()
                 functions.append(word)
             default:
-                throw malformed
+                throw malformed()
             }
         }
     }
