@@ -3,8 +3,8 @@ import Testing
 
 @testable import Mailroom
 
-/// The slot variables against a dictionary of every variable written out by name, and the no-copy
-/// checks of the text helpers against the helpers themselves.
+/// The variables against their documentation in `Templates/README.md`, and the no-copy checks
+/// of the text helpers against the helpers themselves.
 @Suite("Template variables: slots and unchanged-text checks")
 struct TemplateVariablesTests {
     static let globals: [String: TemplateValue] = [
@@ -12,22 +12,54 @@ struct TemplateVariablesTests {
         "body": .text("global body"), "extra": .text("x"),
     ]
 
-    @Test func slotsGiveTheSameVariablesAsTheDictionary() {
-        var compared = 0
+    /// One row of the variables table in `Templates/README.md`.
+    struct Documented {
+        var names: [String]
+        var templates: String
+        var isOptional: Bool
+    }
+
+    static func documented() throws -> [Documented] {
+        let readme = try String(
+            contentsOf: TemplateFixtures.shippedTemplates.appending(path: "README.md"), encoding: .utf8)
+        let table = readme.components(separatedBy: "## Variables")[1].components(separatedBy: "\n## ")[0]
+        return table.split(separator: "\n").filter { $0.hasPrefix("| `") }.map { line in
+            let cells = line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+            let names = cells[0].split(separator: "`", omittingEmptySubsequences: false).enumerated().filter { $0.offset % 2 == 1 }.map { String($0.element) }
+            return Documented(names: names, templates: cells[1], isOptional: cells[2].hasPrefix("optional"))
+        }
+    }
+
+    /// Each event sets exactly the variables the README lists for its template (a value for
+    /// each, `.absent` only where it says optional), over globals its own values replace, and a
+    /// slot gives what the dictionaries give.
+    @Test func eachEventSetsWhatTheREADMEListsForItsTemplate() throws {
+        let documented = try Self.documented()
         let events = TemplateProgramDifferentialTests.events + TemplateFixtures.samples
+        var checked = 0
         for event in events {
+            let template = event.type.templateName
+            let rows = documented.filter { $0.templates == "all" || $0.templates.contains(template) }
             for tag in ["en", "de", "de-at"] {
-                let locale = TemplateLocale(tag: tag)
-                let slots = event.templateVariables(in: locale, over: TemplateVariables(globals: Self.globals))
-                let dictionary = event.templateValues(in: locale, over: Self.globals)
-                #expect(slots.dictionaries == [dictionary], "\(event.type) \(tag)")
-                for name in Set(dictionary.keys).union(TemplateVariable.allCases.map(\.rawValue)) {
-                    #expect(slots.value(name, slot: TemplateVariable(rawValue: name)?.slot) == dictionary[name], "\(name)")
+                let variables = event.templateVariables(in: TemplateLocale(tag: tag), over: TemplateVariables(globals: Self.globals))
+                let merged = try #require(variables.dictionaries.first)
+                #expect(variables.dictionaries.count == 1, "no layout variables outside a layout")
+                let expected = Set(rows.flatMap(\.names)).union(Self.globals.keys)
+                #expect(Set(merged.keys) == expected, "\(template) \(tag)")
+                for row in rows {
+                    for name in row.names where name != "company" {
+                        let value = merged[name]
+                        #expect(value != nil && value != Self.globals[name], "\(template) \(name)")
+                        #expect(row.isOptional || value != .absent, "\(template) \(name) is not optional")
+                    }
                 }
-                compared += 1
+                for name in expected.union(TemplateVariable.allCases.map(\.rawValue)) {
+                    #expect(variables.value(name, slot: TemplateVariable(rawValue: name)?.slot) == merged[name], "\(name)")
+                }
+                checked += 1
             }
         }
-        #expect(compared == events.count * 3)
+        #expect(checked == events.count * 3)
     }
 
     @Test func everyVariableHasItsOwnSlotAndName() {
@@ -40,15 +72,7 @@ struct TemplateVariablesTests {
 
     /// The variables `Templates/README.md` lists are exactly the ones declared.
     @Test func theREADMEListsEveryVariable() throws {
-        let readme = try String(
-            contentsOf: TemplateFixtures.shippedTemplates.appending(path: "README.md"), encoding: .utf8)
-        let table = readme.components(separatedBy: "## Variables")[1].components(separatedBy: "\n## ")[0]
-        var documented = Set<String>()
-        for line in table.split(separator: "\n") where line.hasPrefix("| `") {
-            let cell = line.split(separator: "|")[0]
-            documented.formUnion(cell.split(separator: "`").enumerated().filter { $0.offset % 2 == 1 }.map { String($0.element) })
-        }
-        #expect(documented == Set(TemplateVariable.allCases.map(\.rawValue)))
+        #expect(Set(try Self.documented().flatMap(\.names)) == Set(TemplateVariable.allCases.map(\.rawValue)))
     }
 
     @Test func layoutSlotsWinOverGlobalsAndAreKeptApart() {
