@@ -23,7 +23,6 @@ let package = Package(
             name: "Mailroom",
             dependencies: [
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Mustache", package: "swift-mustache"),
             ],
             exclude: ["Outbox/LAYOUT.md"]
         ),
@@ -63,9 +62,22 @@ let package = Package(
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
+        // The render-only benchmark of Benchmarks/run.sh; not part of the shipped binary.
+        .executableTarget(
+            name: "mailroom-render-benchmark",
+            dependencies: [
+                "Mailroom",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/RenderBenchmark"
+        ),
+        // swift-mustache is the templates' independent judge: tests only, never shipped.
         .testTarget(
             name: "MailroomTests",
-            dependencies: ["Mailroom", "MailroomSQLite", "MailroomTesting"],
+            dependencies: [
+                "Mailroom", "MailroomSQLite", "MailroomTesting",
+                .product(name: "Mustache", package: "swift-mustache"),
+            ],
             resources: [.copy("Fixtures")]
         ),
         // One conformance suite for every OutboxStore engine.

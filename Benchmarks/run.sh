@@ -14,7 +14,7 @@
 #   floor        Benchmarks/floor/libcurl_send.c: libcurl alone with Mailroom's options sending one
 #                pre-built Mailroom message, 1 connection pinned and C connections (what any
 #                libcurl-based sender can reach here)
-#   render only  mailroom bench-render (validate + render + MIME in memory), pinned to one CPU
+#   render only  mailroom-render-benchmark (validate + render + MIME in memory), pinned to one CPU
 #   slow relay   smtp-sink -w DELAY (every DATA answered after DELAY s); Mailroom with 1, 4, 16 connections
 # Every smtp-sink announces no PIPELINING (-p), because libcurl does not pipeline.
 # "Pinned" means client and server both run under `taskset -c 1`.
@@ -69,7 +69,11 @@ if ! command -v swift >/dev/null 2>&1; then
 fi
 say "building mailroom (release)"
 swift build -c release --product mailroom >&2
+swift build -c release --product mailroom-render-benchmark >&2
 mailroom="$repo/.build/release/mailroom"
+render_benchmark="$repo/.build/release/mailroom-render-benchmark"
+# The render benchmark takes the sender from the shipped configuration, as `send` would.
+sender() { sed -n "s/^  $1: \"\{0,1\}\([^\"]*\)\"\{0,1\}\$/\1/p" "$repo/config/mailroom.yaml"; }
 cc=${CC:-cc}
 command -v "$cc" >/dev/null 2>&1 || cc=clang
 
@@ -171,8 +175,9 @@ for run in $(seq "$runs"); do
   measure "floor-c" "wire" "$run" "$floor" "$work/message.eml" "$wire_count" "$connections" \
     "smtp://127.0.0.1:$port_free"
   say "run $run/$runs: render only"
-  taskset -c 1 "$mailroom" bench-render --stages --config "$work/c1.yaml" --templates "$repo/Templates" \
-    --count "$render_count" "$work/events-wire.ndjson" >"$work/render.out" 2>>"$work/commands.log"
+  taskset -c 1 "$render_benchmark" --stages --templates "$repo/Templates" --from "$(sender from)" \
+    --reply-to "$(sender reply_to)" --message-id-domain "$(sender message_id_domain)" \
+    --company "$(sender organization)" --count "$render_count" "$work/events-wire.ndjson" >"$work/render.out" 2>>"$work/commands.log"
   rate=$(sed -n 's/.* messages, .* \([0-9][0-9]*\) msgs\/s$/\1/p' "$work/render.out")
   printf 'render\t%s\t%s\t%s\n' "$render_count" "$run" "$rate" >>"$results"
   # The stages alone (same loop, same events): where the render-only time goes.

@@ -27,9 +27,9 @@ build() {
     local files=()
     case "$target" in
         event-decoding)
-            files=(Fuzz/EventDecoding/main.swift "$SRC"/Events/*.swift "$SRC"/Calendar/*.swift "$SRC"/Addressing/*.swift "$SRC"/MIME/*.swift "$SRC"/Templates/RenderedEmail.swift) ;;
+            files=(Fuzz/EventDecoding/main.swift "$SRC"/Events/*.swift "$SRC"/Calendar/*.swift "$SRC"/Addressing/*.swift "$SRC"/MIME/*/*.swift "$SRC"/Text/*.swift "$SRC"/Templates/RenderedEmail.swift) ;;
         message-composing)
-            files=(Fuzz/MessageComposing/main.swift "$SRC"/MIME/*.swift "$SRC"/Calendar/*.swift "$SRC"/Addressing/*.swift "$SRC"/Events/SafeText.swift "$SRC"/Templates/RenderedEmail.swift
+            files=(Fuzz/MessageComposing/main.swift "$SRC"/MIME/*/*.swift "$SRC"/Text/*.swift "$SRC"/Calendar/*.swift "$SRC"/Addressing/*.swift "$SRC"/Templates/RenderedEmail.swift
                    Tests/MailroomTests/Support/MIMEDecoders.swift Tests/MailroomTests/Support/MIMEWire.swift) ;;
         *) echo "unknown target $target" >&2; exit 64 ;;
     esac

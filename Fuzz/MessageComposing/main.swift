@@ -33,7 +33,7 @@ let sender: Mailbox = {
 let composer = MessageComposer(from: sender, replyTo: nil, messageIDDomain: "mail.example.com")
 let expectedHeaders = ["Date", "From", "To", "Subject", "Message-ID", "MIME-Version", "Content-Type", "Content-Language", "Auto-Submitted"]
 
-func hasForbidden(_ text: String) -> Bool { text.unicodeScalars.contains(where: HeaderText.isForbidden) }
+func hasForbidden(_ text: String) -> Bool { text.unicodeScalars.contains(where: SafeText.isForbiddenInLine) }
 
 func check(_ bytes: [UInt8]) {
     var fields = bytes.split(separator: 0xFF, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }

@@ -6,6 +6,5 @@ struct MailroomCommand: AsyncParsableCommand {
         commandName: "mailroom",
         abstract: "Turns account-closure events into emails, stores them durably and delivers them over SMTP.",
         version: "0.1.0",
-        subcommands: [SendCommand.self, PreviewCommand.self, ReplayCommand.self, OutboxCommand.self, TemplatesCommand.self,
-                      BenchRenderCommand.self])
+        subcommands: [SendCommand.self, PreviewCommand.self, ReplayCommand.self, OutboxCommand.self, TemplatesCommand.self])
 }

@@ -4,7 +4,7 @@ extension EventFieldChecker {
     /// Longer amounts would not fit `Decimal`'s 38 significant digits; no balance is that large.
     static let maxAmountLength = 32
 
-    /// Made once: creating a `Locale` per amount cost more than parsing the amount.
+    /// Made once: creating a `Locale` is slower than parsing an amount.
     private static let posix = Locale(identifier: "en_US_POSIX")
 
     /// `{"amount": "1250.75", "currency": "EUR"}`: the amount a JSON string of plain decimal

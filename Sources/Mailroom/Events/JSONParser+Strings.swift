@@ -62,16 +62,16 @@ extension JSONParser {
             switch unit {
             case 0xD800...0xDBFF:
                 guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
-                    throw fail("unpaired surrogate escape \\u\(hex4(unit)) at byte \(start + 1)")
+                    throw fail("unpaired surrogate escape \\u\(Hex.padded(unit, width: 4)) at byte \(start + 1)")
                 }
                 index += 2
                 let low = try parseHex4(escapeStart: index - 2)
                 guard (0xDC00...0xDFFF).contains(low) else {
-                    throw fail("unpaired surrogate escape \\u\(hex4(unit)) at byte \(start + 1)")
+                    throw fail("unpaired surrogate escape \\u\(Hex.padded(unit, width: 4)) at byte \(start + 1)")
                 }
                 scalarValue = 0x10000 + ((UInt32(unit) - 0xD800) << 10) + (UInt32(low) - 0xDC00)
             case 0xDC00...0xDFFF:
-                throw fail("unpaired surrogate escape \\u\(hex4(unit)) at byte \(start + 1)")
+                throw fail("unpaired surrogate escape \\u\(Hex.padded(unit, width: 4)) at byte \(start + 1)")
             default:
                 scalarValue = UInt32(unit)
             }
@@ -100,10 +100,5 @@ extension JSONParser {
             index += 1
         }
         return value
-    }
-
-    private func hex4(_ unit: UInt16) -> String {
-        let hex = String(unit, radix: 16, uppercase: true)
-        return String(repeating: "0", count: 4 - hex.count) + hex
     }
 }

@@ -187,8 +187,7 @@ extension JSONParser {
     func describeByte(at position: Int) -> String {
         let byte = bytes[position]
         if byte > 0x20 && byte < 0x7F { return "'\(Character(Unicode.Scalar(byte)))'" }
-        let hex = String(byte, radix: 16, uppercase: true)
-        return "byte 0x" + (hex.count == 1 ? "0" + hex : hex)
+        return "byte 0x" + Hex.padded(byte, width: 2)
     }
 }
 

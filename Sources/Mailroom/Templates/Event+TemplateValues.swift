@@ -1,41 +1,40 @@
-/// The variables an event offers its templates (documented in `Templates/README.md`).
+/// The values an event gives the ``TemplateVariable``s of its type (documented in
+/// `Templates/README.md`).
 ///
-/// Keys are snake_case like the event JSON. Every optional field is present, with `.absent` when
-/// the event lacks it, so templates can test it with a section.
+/// Every optional field is set, to `.absent` when the event lacks it, so templates can test it
+/// with a section.
 extension Event {
-    /// The event's variables in `locale`, as slots over `globals` (made once per catalog with
-    /// ``TemplateVariables/init(globals:)``), without a dictionary per message. Every slot of the
-    /// event's type is set, so the event's own values replace any global of the same name.
-    /// (`TemplateVariablesTests` compares them with the dictionary the templates used to get.)
+    /// The event's variables in `locale` over `globals` (made once per catalog with
+    /// ``TemplateVariables/init(globals:)``). Every variable of the event's type is set, so the
+    /// event's own values replace any global of the same name.
     func templateVariables(in locale: TemplateLocale, over globals: TemplateVariables) -> TemplateVariables {
-        typealias Slot = TemplateVariables.Slot
         let formats = locale.formats
         var values = globals
-        values[Slot.eventID] = .text(id)
-        values[Slot.accountID] = .text(account.id)
-        values[Slot.email] = .text(account.email)
-        values[Slot.name] = optional(account.name)
-        values[Slot.locale] = .text(locale.tag)
-        values[Slot.occurredDate] = .text(locale.date(occurredAt, formats))
-        values[Slot.occurredDateTime] = .text(locale.dateTime(occurredAt, formats))
+        values[.eventID] = .text(id)
+        values[.accountID] = .text(account.id)
+        values[.email] = .text(account.email)
+        values[.name] = optional(account.name)
+        values[.locale] = .text(locale.tag)
+        values[.occurredDate] = .text(locale.date(occurredAt, formats))
+        values[.occurredDateTime] = .text(locale.dateTime(occurredAt, formats))
         switch payload {
         case .closureRequested(let data):
-            values[Slot.reference] = .text(data.reference)
-            values[Slot.effectiveDate] = .text(locale.date(data.effectiveAt, formats))
-            values[Slot.effectiveDateTime] = .text(locale.dateTime(data.effectiveAt, formats))
-            values[Slot.cancelURL] = optional(data.cancelURL)
-            values[Slot.supportURL] = optional(data.supportURL)
+            values[.reference] = .text(data.reference)
+            values[.effectiveDate] = .text(locale.date(data.effectiveAt, formats))
+            values[.effectiveDateTime] = .text(locale.dateTime(data.effectiveAt, formats))
+            values[.cancelURL] = optional(data.cancelURL)
+            values[.supportURL] = optional(data.supportURL)
         case .balanceOutstanding(let data):
-            values[Slot.amount] = .text(formats.money.format(data.balance))
-            values[Slot.amountValue] = .text(data.balance.amount)
-            values[Slot.currency] = .text(data.balance.currency)
-            values[Slot.withdrawByDate] = .text(locale.date(data.withdrawBy, formats))
-            values[Slot.withdrawByDateTime] = .text(locale.dateTime(data.withdrawBy, formats))
-            values[Slot.withdrawURL] = optional(data.withdrawURL)
+            values[.amount] = .text(formats.money.format(data.balance))
+            values[.amountValue] = .text(data.balance.amount)
+            values[.currency] = .text(data.balance.currency)
+            values[.withdrawByDate] = .text(locale.date(data.withdrawBy, formats))
+            values[.withdrawByDateTime] = .text(locale.dateTime(data.withdrawBy, formats))
+            values[.withdrawURL] = optional(data.withdrawURL)
         case .closed(let data):
-            values[Slot.closedDate] = .text(locale.date(data.closedAt, formats))
-            values[Slot.closedDateTime] = .text(locale.dateTime(data.closedAt, formats))
-            values[Slot.retained] = .list(
+            values[.closedDate] = .text(locale.date(data.closedAt, formats))
+            values[.closedDateTime] = .text(locale.dateTime(data.closedAt, formats))
+            values[.retained] = .list(
                 data.retained.map { record in
                     [
                         "category": .text(record.category),
@@ -43,7 +42,7 @@ extension Event {
                         "retain_until_date": .text(locale.date(record.retainUntil, formats)),
                     ]
                 })
-            values[Slot.privacyContact] = optional(data.privacyContact)
+            values[.privacyContact] = optional(data.privacyContact)
         }
         return values
     }

@@ -1,8 +1,8 @@
 extension LocalizedTemplate {
     /// Without leading and trailing white space and line breaks: the scalars Foundation's
     /// `.whitespacesAndNewlines` holds, which are exactly Unicode's `White_Space` property.
-    /// Done on the scalar view because `trimmingCharacters(in:)` bridges through `NSString` and
-    /// cost a third of the render time (see BENCHMARKS.md).
+    /// Done on the scalar view because `trimmingCharacters(in:)` bridges through `NSString`, a
+    /// conversion and a copy per call.
     static func trimmed(_ text: String) -> String {
         // Printable ASCII other than space at both ends (a UTF-8 byte below 0x80 is a whole
         // scalar): nothing to trim, without the Unicode tables.
@@ -170,7 +170,7 @@ extension LocalizedTemplate {
         return (" " + scalar).count == 2
     }
 
-    /// ``tidyText(_:)`` by `Character`, as it was first written: the reference for the byte version.
+    /// ``tidyText(_:)`` by `Character`: the general case, and what the byte version must equal.
     static func tidiedCharacters(_ trimmedText: String) -> String {
         var lines: [Substring] = []
         for line in trimmedText.split(separator: "\n", omittingEmptySubsequences: false) {
@@ -251,7 +251,7 @@ extension LocalizedTemplate {
             guard !output.isEmpty else { return nil }
             let line = String(decoding: output, as: UTF8.self)
             // ASCII controls were refused above; C1 controls and U+2028/2029 are found by their bytes.
-            if nonASCII, SafeText.mayHoldForbidden(line) { return nil }
+            if nonASCII, SafeText.holdsForbidden(line) { return nil }
             return line
         }
     }

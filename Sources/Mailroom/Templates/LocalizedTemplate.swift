@@ -18,34 +18,25 @@ struct LocalizedTemplate: Sendable {
         var problems: [TemplateError]
     }
 
-    /// Which renderer the files go through. Tests force ``mustache`` to compare the two.
-    enum Engine: Sendable {
-        /// The compiled ``TemplateProgram`` where the file has one, swift-mustache otherwise.
-        case program
-        /// swift-mustache for every file.
-        case mustache
-    }
-
     /// Renders the three parts and wraps text and HTML in their layouts. A layout sees the
     /// event's variables plus the rendered `body` (trimmed) and `subject`; a body sees neither.
-    func render(variables: consuming TemplateVariables, engine: Engine = .program) -> Outcome {
-        typealias Slot = TemplateVariables.Slot
+    func render(variables: consuming TemplateVariables) -> Outcome {
         var problems: [TemplateError] = []
-        let subjectLine = singleLine(run(subject, variables, engine, &problems), &problems)
-        var textBody = run(text, variables, engine, &problems)
+        let subjectLine = singleLine(run(subject, variables, &problems), &problems)
+        var textBody = run(text, variables, &problems)
         Self.trim(&textBody)
-        // One set of slots throughout, taken over from the caller (a copy for the layouts was 1%
-        // of a message): the layout's two are set for each layout and cleared for the HTML body.
-        variables[Slot.subject] = .text(subjectLine)
-        variables[Slot.body] = .text(textBody)
-        let textDocument = run(textLayout, variables, engine, &problems)
-        variables[Slot.subject] = nil
-        variables[Slot.body] = nil
-        var htmlBody = run(html, variables, engine, &problems)
+        // One set of slots throughout, taken over from the caller: the layout's two are set for
+        // each layout and cleared for the HTML body.
+        variables[.subject] = .text(subjectLine)
+        variables[.body] = .text(textBody)
+        let textDocument = run(textLayout, variables, &problems)
+        variables[.subject] = nil
+        variables[.body] = nil
+        var htmlBody = run(html, variables, &problems)
         Self.trim(&htmlBody)
-        variables[Slot.subject] = .text(subjectLine)
-        variables[Slot.body] = .text(htmlBody)
-        let htmlDocument = run(htmlLayout, variables, engine, &problems)
+        variables[.subject] = .text(subjectLine)
+        variables[.body] = .text(htmlBody)
+        let htmlDocument = run(htmlLayout, variables, &problems)
         let email = RenderedEmail(
             templateName: name, locale: locale, subject: subjectLine,
             text: Self.tidyText(textDocument), html: Self.trimmedLine(htmlDocument))
@@ -53,30 +44,14 @@ struct LocalizedTemplate: Sendable {
     }
 
     /// Renders one file over `variables` (the event's, and a layout's own when set).
-    private func run(
-        _ file: TemplateFile, _ variables: TemplateVariables, _ engine: Engine,
-        _ problems: inout [TemplateError]
-    ) -> String {
-        let result: TemplateProgram.Result
-        let extraCapacity = variables[TemplateVariables.Slot.body].map { value in
+    private func run(_ file: TemplateFile, _ variables: TemplateVariables, _ problems: inout [TemplateError]) -> String {
+        let extraCapacity = variables[.body].map { value in
             if case .text(let body) = value { body.utf8.count } else { 0 }
         } ?? 0
-        if engine == .program, let program = file.program, let fast = program.render(variables, extraCapacity: extraCapacity) {
-            result = fast
-        } else {
-            switch file.render(Self.scope(variables.dictionaries)) {
-            case .success(let slow):
-                result = TemplateProgram.Result(output: slow.output, missing: slow.missing, absentRendered: slow.absentRendered)
-            case .failure(let error):
-                problems.append(TemplateError(
-                    code: error.code, message: error.message, template: name, locale: locale, file: file.path,
-                    underlying: error.underlying))
-                return ""
-            }
-        }
+        let result = file.program.render(variables, extraCapacity: extraCapacity)
         if !result.missing.isEmpty {
             // Only now: listing every name is costly and only needed for the message.
-            let knownNames = Self.scope(variables.dictionaries).knownNames
+            let knownNames = variables.knownNames
             for variable in result.missing {
                 var message = "\(file.path) (template \(name), locale \(locale)): unknown variable {{\(variable)}}"
                 if let guess = Self.closest(to: variable, in: knownNames) { message += "; did you mean {{\(guess)}}?" }
@@ -91,19 +66,20 @@ struct LocalizedTemplate: Sendable {
             problems.append(
                 TemplateError(
                     code: .absentVariable,
-                    message: "\(file.path) (template \(name), locale \(locale)): {{\(variable)}} is optional and "
-                        + "this event has none; wrap it in {{#\(variable)}}...{{/\(variable)}} and give the "
-                        + "wording without it in {{^\(variable)}}...{{/\(variable)}}",
+                    message: "\(file.path) (template \(name), locale \(locale)): {{\(variable)}} is optional and this event has none; wrap it in "
+                        + "{{#\(variable)}}...{{/\(variable)}} and give the wording without it in "
+                        + "{{^\(variable)}}...{{/\(variable)}}",
+                    template: name, locale: locale, file: file.path, variable: variable))
+        }
+        for variable in result.listsRendered {
+            problems.append(
+                TemplateError(
+                    code: .listAsText,
+                    message: "\(file.path) (template \(name), locale \(locale)): {{\(variable)}} is a list and cannot be rendered as text; show its fields "
+                        + "inside {{#\(variable)}}...{{/\(variable)}}",
                     template: name, locale: locale, file: file.path, variable: variable))
         }
         return result.output
-    }
-
-    /// swift-mustache's root object for `scopes`: each scope falls back to the one before it.
-    private static func scope(_ scopes: [[String: TemplateValue]]) -> StrictScope {
-        var scope = StrictScope(values: scopes.first ?? [:], recorder: MissRecorder())
-        for extra in scopes.dropFirst() { scope = scope.adding(extra) }
-        return scope
     }
 
     /// Collapses spaces and refuses line breaks and control characters, which in a subject would
@@ -117,12 +93,11 @@ struct LocalizedTemplate: Sendable {
         // which in a subject would become header injection.
         let forbidden = line.unicodeScalars.first(where: SafeText.isForbiddenInLine)
         if let forbidden {
-            let hex = String(forbidden.value, radix: 16, uppercase: true)
             problems.append(
                 TemplateError(
                     code: .invalidSubject,
                     message: "\(subject.path) (template \(name), locale \(locale)): the rendered subject contains "
-                        + "U+\(String(repeating: "0", count: max(0, 4 - hex.count)))\(hex), a line break or control "
+                        + "\(Hex.codePoint(forbidden)), a line break or control "
                         + "character; a subject must be a single line",
                     template: name, locale: locale, file: subject.path))
         } else if line.isEmpty {

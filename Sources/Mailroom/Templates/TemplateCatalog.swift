@@ -75,12 +75,7 @@ public struct TemplateCatalog: Sendable {
     }
 
     /// Renders and returns every problem instead of throwing the first.
-    ///
-    /// - Parameter engine: `.mustache` renders every file with swift-mustache, for tests that
-    ///   compare it with the compiled fast path.
-    func renderCollecting(
-        _ event: Event, engine: LocalizedTemplate.Engine = .program
-    ) throws(TemplateError) -> LocalizedTemplate.Outcome {
+    func renderCollecting(_ event: Event) throws(TemplateError) -> LocalizedTemplate.Outcome {
         let name = event.type.templateName
         guard let byLocale = templates[name] else {
             throw TemplateError(
@@ -93,6 +88,6 @@ public struct TemplateCatalog: Sendable {
                 code: .missingPart, message: "template \(name) has no \(TemplateLocale.fallback) files",
                 template: name, locale: TemplateLocale.fallback)
         }
-        return localized.render(variables: event.templateVariables(in: locale, over: globalVariables), engine: engine)
+        return localized.render(variables: event.templateVariables(in: locale, over: globalVariables))
     }
 }

@@ -9,9 +9,10 @@ public struct TemplateError: Error, Sendable, CustomStringConvertible {
         case directoryMissing
         /// A directory or file exists but could not be read (permissions, not UTF-8).
         case unreadable
-        /// The mustache text does not parse.
+        /// The template text does not parse (an unclosed tag or section, a stray closing tag).
         case syntax
-        /// The template uses a tag the catalog does not allow (partials, parents, pragmas, delimiters).
+        /// The template uses a tag outside Mailroom's template language (a partial, parent, block,
+        /// pragma, delimiter change, dotted name or function other than a list position).
         case unsupportedTag
         /// A file or folder whose name the catalog does not understand.
         case unknownFile
@@ -25,6 +26,8 @@ public struct TemplateError: Error, Sendable, CustomStringConvertible {
         case missingVariable
         /// An optional variable that this event lacks is rendered outside a `{{#name}}` section.
         case absentVariable
+        /// A list is rendered as text (`{{retained}}`) instead of as a section.
+        case listAsText
         /// The rendered subject is empty or contains a line break or control character.
         case invalidSubject
         /// `check` was given no sample event for a template.
@@ -42,7 +45,7 @@ public struct TemplateError: Error, Sendable, CustomStringConvertible {
     public var file: String?
     /// The variable name for `missingVariable` and `absentVariable`.
     public var variable: String?
-    /// The error that caused this one (a file system or mustache parser error).
+    /// The error that caused this one (a file system error, or the parser's).
     public var underlying: (any Error)?
 
     public init(

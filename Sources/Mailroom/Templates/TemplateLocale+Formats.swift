@@ -2,13 +2,13 @@ import Foundation
 import Synchronization
 
 extension TemplateLocale {
-    /// The formats of one locale, made once per process rather than once per value: building a
-    /// `Date.FormatStyle` and formatting through ICU was 8% of a message (issue #4).
+    /// The formats of one locale, made once per process rather than once per value, since building
+    /// a `Date.FormatStyle` and formatting through ICU are the expensive part of a date.
     ///
     /// Dates in the common range are written from a pattern read off Foundation's own output
     /// (`23 July 2031` gives day, month names and year in their places) and kept only if it
     /// reproduces Foundation's output for a spread of dates; otherwise, and for any date outside
-    /// the verified range or with a fraction of a second, Foundation formats it as before.
+    /// the verified range or with a fraction of a second, Foundation formats it.
     final class Formats: Sendable {
         let date: Date.FormatStyle
         let pattern: DatePattern?

@@ -4,7 +4,7 @@ import Synchronization
 extension TemplateLocale {
     /// A locale's currency format for one currency as literal text around grouped digits, read off
     /// Foundation's output for `1234567` and kept only if it reproduces Foundation's output for a
-    /// spread of amounts (formatting through ICU was a tenth of a reminder's render time).
+    /// spread of amounts, so most amounts are written without a call into ICU.
     ///
     /// It formats the `Decimal`'s own plain notation (its `description`), so the result depends on
     /// the value alone, as Foundation's does; an amount with more decimals than the format shows
@@ -85,8 +85,8 @@ extension TemplateLocale {
     /// Currency formats per currency code, made on first use of each.
     final class MoneyFormats: Sendable {
         private let locale: Locale
-        /// One currency's style and pattern, shared by reference: copying the style out of the
-        /// dictionary per amount cost as much as formatting with the pattern.
+        /// One currency's style and pattern, shared by reference, so an amount does not copy the
+        /// style out of the dictionary.
         private final class Entry: Sendable {
             let style: Decimal.FormatStyle.Currency
             let pattern: MoneyPattern?
@@ -112,8 +112,8 @@ extension TemplateLocale {
                 return made
             }()
             if let pattern = entry.pattern {
-                // The event's own text when it states the same value: `Decimal.description` was
-                // half the cost of an amount.
+                // The event's own text when it states the same value, which spares writing out
+                // `Decimal.description`.
                 if let text = pattern.format(money.amount), Self.plainValue(money.amount) == money.value { return text }
                 if let text = pattern.format(money.value.description) { return text }
             }

@@ -1,18 +1,18 @@
-/// The character classes the parser reads by, as swift-mustache defines them (with `Set<Character>`
-/// and `Character` comparisons), answered from the bytes of the character where that is exact.
+/// The character classes the parser reads by. They are sets of `Character`s (the reading
+/// swift-mustache shares, so the tests can compare the two), answered from the character's byte
+/// where it has one: hashing a `Character` per character read is the slow part of parsing.
 extension TemplateProgram {
-    /// swift-mustache's `sectionNameChars`, which it tests with a `Set<Character>`.
+    /// What a tag's name may hold, brackets of a list position included.
     ///
-    /// Hashing a `Character` was most of the cost of reading a name: a character of one byte
-    /// (always ASCII) is looked up in a table; any other goes to the set, which also holds what
-    /// is canonically equal to a name character (U+212A KELVIN SIGN is `K`).
+    /// A character of one byte (always ASCII) is looked up in a table; any other goes to the set,
+    /// which also holds what is canonically equal to a name character (U+212A KELVIN SIGN is `K`).
     static func nameCharacters(_ character: Character) -> Bool {
         let utf8 = character.utf8
         guard utf8.count == 1, let byte = utf8.first else { return nameCharacterSet.contains(character) }
         return nameBytes[Int(byte & 0x7F)]
     }
 
-    /// The same without `(` and `)`: swift-mustache's `sectionNameCharsWithoutBrackets`.
+    /// The same without `(` and `)`.
     static func nameCharactersWithoutBrackets(_ character: Character) -> Bool {
         let utf8 = character.utf8
         guard utf8.count == 1, let byte = utf8.first else {
@@ -22,7 +22,7 @@ extension TemplateProgram {
     }
 
     /// Not a line break (`\n`, `\r\n`) nor `{`, compared by bytes: no other character is
-    /// canonically equal to one of those three, and comparing `Character`s was a tenth of parsing.
+    /// canonically equal to one of those three.
     static func isPlainText(_ character: Character) -> Bool {
         let utf8 = character.utf8
         switch utf8.count {

@@ -1,28 +1,37 @@
 extension TemplateProgram {
-    /// Compiles the source exactly as it is given to `MustacheTemplate(string:)` (pragma line
-    /// included), or returns nil if it uses anything the program does not render, in which case
-    /// the file stays on the swift-mustache path.
+    /// Why a template's text does not compile, and where.
+    struct SyntaxError: Error, Equatable {
+        /// ``TemplateError/Code/syntax`` for malformed text, ``TemplateError/Code/unsupportedTag``
+        /// for a well-formed tag outside the language.
+        var code: TemplateError.Code
+        /// What is wrong and what to write instead, naming the tag as written.
+        var reason: String
+        /// 1-based, in the text given to ``init(parsing:escaping:)``.
+        var line: Int
+        var column: Int
+    }
+
+    /// Compiles one file's text (line breaks `\n`), or says what in it is not Mailroom's language.
     ///
-    /// The parser is a port of swift-mustache 2.1.1's `MustacheTemplate.parse` (its reading by
-    /// `Character`, its standalone-line rule and its quirks), reduced to the tags listed on
-    /// ``TemplateProgram``. It refuses every source swift-mustache refuses (it ports each of that
-    /// parser's checks and adds its own), so a file it compiles needs no swift-mustache parse to
-    /// be known valid; `TemplateSyntaxDifferentialTests` checks this on broken sources.
-    static func compile(_ source: String) -> TemplateProgram? {
+    /// The text is read by `Character`, as swift-mustache reads it, so a tag's brace joined to a
+    /// combining mark is text in both; the tests compare the two on generated sources.
+    init(parsing source: String, escaping: Escaping) throws(SyntaxError) {
         var reader = Reader(source)
-        var escaping: Escaping?
-        guard let nodes = try? parse(&reader, section: nil, newLine: true, escaping: &escaping), let escaping
-        else { return nil }
-        let merged = merge(nodes)
-        return TemplateProgram(nodes: merged, escaping: escaping, literalLength: literalLength(merged))
+        let nodes = try Self.parse(&reader, section: nil, newLine: true)
+        let merged = Self.merge(nodes)
+        self.init(nodes: merged, escaping: escaping, literalLength: Self.literalLength(merged))
     }
 
-    struct SectionTag {
+    /// A tag's name and the functions around it: `name`, `function(name)` or `function()`.
+    struct Tag {
         var name: String
-        var transforms: [String]
+        var functions: [String]
+        /// Where `{{` is, for errors, and the tag as written, for messages.
+        var start: String.Index
+        var text: String
     }
 
-    /// swift-mustache's `Parser`: a position in the source read by `Character`.
+    /// A position in the source, read by `Character`.
     private struct Reader {
         let buffer: String
         var position: String.Index
@@ -33,7 +42,7 @@ extension TemplateProgram {
         }
 
         var reachedEnd: Bool { position == buffer.endIndex }
-        /// `"\0"` at the end, as swift-mustache's `current()`.
+        /// `"\0"` at the end, so a look at the next character needs no check.
         var current: Character { reachedEnd ? "\0" : buffer[position] }
 
         mutating func advance() {
@@ -47,23 +56,34 @@ extension TemplateProgram {
             return buffer[start..<position]
         }
 
-        /// Reads `string` if it comes next; throws if fewer characters are left, as swift-mustache does.
-        mutating func read(string: String) throws(Unsupported) -> Bool {
-            // Walks `count` characters at most, not the whole rest as `distance(from:to:)` would
-            // (which made parsing quadratic in the file's length).
-            guard let end = buffer.index(position, offsetBy: string.count, limitedBy: buffer.endIndex) else {
-                throw Unsupported()
-            }
-            guard buffer[position..<end] == string else { return false }
+        /// Reads `string` if it comes next.
+        mutating func read(string: String) -> Bool {
+            // Walks `count` characters at most, not the whole rest as `distance(from:to:)` would.
+            guard let end = buffer.index(position, offsetBy: string.count, limitedBy: buffer.endIndex),
+                buffer[position..<end] == string
+            else { return false }
             position = end
             return true
         }
+
+        /// The tag starting at `start` as written, up to its `}}` (or a line's worth), for messages.
+        func tagText(from start: String.Index) -> String {
+            let rest = buffer[start...].prefix(60).prefix { $0 != "\n" }
+            guard let close = rest.firstRange(of: "}}") else { return String(rest) }
+            let end = rest[close.upperBound...].first == "}" ? rest.index(after: close.upperBound) : close.upperBound
+            return String(rest[..<end])
+        }
+
+        func error(_ code: TemplateError.Code, _ reason: String, at index: String.Index) -> SyntaxError {
+            let before = buffer[..<index]
+            let lineStart = before.lastIndex(of: "\n").map(buffer.index(after:)) ?? buffer.startIndex
+            let line = before.reduce(1) { $1 == "\n" ? $0 + 1 : $0 }
+            return SyntaxError(code: code, reason: reason, line: line, column: buffer[lineStart..<index].count + 1)
+        }
     }
 
-    /// One level of `MustacheTemplate.parse(_:state:)`: the top level or one section's body.
-    private static func parse(
-        _ reader: inout Reader, section: SectionTag?, newLine startsOnNewLine: Bool, escaping: inout Escaping?
-    ) throws(Unsupported) -> [Node] {
+    /// The top level, or one section's body up to its closing tag.
+    private static func parse(_ reader: inout Reader, section: Tag?, newLine startsOnNewLine: Bool) throws(SyntaxError) -> [Node] {
         var nodes: [Node] = []
         var newLine = startsOnNewLine
         var whiteSpaceBefore: Substring = ""
@@ -75,8 +95,8 @@ extension TemplateProgram {
         }
         while !reader.reachedEnd {
             if newLine { whiteSpaceBefore = reader.read(while: isSpaceOrTab) }
-            let text = try readUntilTagOrNewline(&reader)
-            if reader.current.isNewline {
+            let (text, inTag) = readUntilTagOrNewline(&reader)
+            if !inTag, reader.current.isNewline {
                 nodes.append(.text(String(whiteSpaceBefore) + text + String(reader.current)))
                 newLine = true
                 reader.advance()
@@ -87,70 +107,83 @@ extension TemplateProgram {
                 whiteSpaceBefore = ""
                 newLine = false
             }
-            if reader.reachedEnd { break }
+            guard inTag else { break }
+            // Just past `{{`, which are two characters of their own.
+            let start = reader.buffer.index(reader.position, offsetBy: -2)
             var setNewLine = false
             switch reader.current {
             case "#", "^":
                 let inverted = reader.current == "^"
                 reader.advance()
-                let tag = try parseName(&reader)
+                let tag = try parseName(&reader, start: start)
                 if isStandalone(&reader, newLine) { setNewLine = true } else { flushWhiteSpace() }
-                let body = try parse(&reader, section: tag, newLine: newLine && setNewLine, escaping: &escaping)
-                nodes.append(try sectionNode(tag, body, inverted: inverted))
+                let body = try parse(&reader, section: tag, newLine: newLine && setNewLine)
+                nodes.append(try sectionNode(tag, body, inverted: inverted, reader))
             case "/":
                 reader.advance()
-                let tag = try parseName(&reader)
-                guard let section, tag.name == section.name, tag.transforms == section.transforms else {
-                    throw Unsupported()
+                let tag = try parseName(&reader, start: start)
+                guard let section else {
+                    throw reader.error(.syntax, "\(tag.text) closes no section", at: start)
+                }
+                guard tag.name == section.name, tag.functions == section.functions else {
+                    throw reader.error(.syntax, "\(tag.text) does not close \(section.text); close that one first", at: start)
                 }
                 if !isStandalone(&reader, newLine) { flushWhiteSpace() }
                 return nodes
             case "!":
                 reader.advance()
-                try skipComment(&reader)
+                try skipComment(&reader, start: start)
                 setNewLine = isStandalone(&reader, newLine)
             case "{", "&":
                 let triple = reader.current == "{"
                 flushWhiteSpace()
                 reader.advance()
-                let tag = try parseName(&reader)
+                let tag = try parseName(&reader, start: start)
                 if triple {
-                    guard !reader.reachedEnd, reader.current == "}" else { throw Unsupported() }
+                    guard reader.current == "}" else {
+                        throw reader.error(.syntax, "\(tag.text) opens with three braces and must close with three", at: start)
+                    }
                     reader.advance()
                 }
-                nodes.append(try variableNode(tag, escaped: false, escaping: escaping))
-            case "%":
-                // Only the catalog's own pragma, first in the file, which fixes the escaping.
-                reader.advance()
-                guard section == nil, nodes.isEmpty, escaping == nil else { throw Unsupported() }
-                escaping = try readContentType(&reader)
-                setNewLine = isStandalone(&reader, newLine)
-            case ">", "<", "$", "=":
-                throw Unsupported()
+                nodes.append(try variableNode(tag, escaped: false, reader))
+            case ">", "<", "$", "=", "%":
+                let what = switch reader.current {
+                case ">": "partials are"
+                case "<": "parents are"
+                case "$": "blocks are"
+                case "=": "delimiter changes are"
+                default: "pragmas are"
+                }
+                throw reader.error(
+                    .unsupportedTag,
+                    "\(reader.tagText(from: start)): \(what) not supported (the catalog sets the escaping itself, "
+                        + "and layouts wrap the body through {{{body}}})", at: start)
             default:
                 flushWhiteSpace()
-                let tag = try parseName(&reader)
-                nodes.append(try variableNode(tag, escaped: true, escaping: escaping))
+                let tag = try parseName(&reader, start: start)
+                nodes.append(try variableNode(tag, escaped: true, reader))
             }
             newLine = setNewLine
         }
-        guard section == nil else { throw Unsupported() }
+        if let section {
+            throw reader.error(.syntax, "\(section.text) is never closed; add {{/\(section.name)}}", at: section.start)
+        }
         return nodes
     }
 
-    /// Text up to a newline (left unread) or just past an opening `{{`.
-    private static func readUntilTagOrNewline(_ reader: inout Reader) throws(Unsupported) -> String {
+    /// Text up to a newline (left unread) or the end, or up to just past an opening `{{` (`inTag`).
+    private static func readUntilTagOrNewline(_ reader: inout Reader) -> (text: String, inTag: Bool) {
         var text = ""
         while !reader.reachedEnd {
             text += reader.read(while: isPlainText)
             if reader.current.isNewline { break }
             if reader.current == "{" {
-                if try reader.read(string: "{{") { break }
+                if reader.read(string: "{{") { return (text, true) }
                 text += "{"
                 reader.advance()
             }
         }
-        return text
+        return (text, false)
     }
 
     /// At the end, or only spaces and tabs before a line break (which is then consumed).
@@ -165,7 +198,7 @@ extension TemplateProgram {
         return true
     }
 
-    private static func skipComment(_ reader: inout Reader) throws(Unsupported) {
+    private static func skipComment(_ reader: inout Reader, start: String.Index) throws(SyntaxError) {
         var previousWasBrace = false
         while !reader.reachedEnd {
             let isBrace = reader.current == "}"
@@ -173,53 +206,80 @@ extension TemplateProgram {
             if isBrace && previousWasBrace { return }
             previousWasBrace = isBrace
         }
-        throw Unsupported()
+        throw reader.error(.syntax, "the comment is never closed with }}", at: start)
     }
 
-    /// `name`, `transform(name)` or `transform()`, then `}}`: swift-mustache's `parseName`.
-    private static func parseName(_ reader: inout Reader) throws(Unsupported) -> SectionTag {
+    /// `name`, `function(name)` or `function()`, then `}}`.
+    private static func parseName(_ reader: inout Reader, start: String.Index) throws(SyntaxError) -> Tag {
         reader.read(while: \.isWhitespace)
         let text = String(reader.read(while: nameCharacters))
         reader.read(while: \.isWhitespace)
-        guard try reader.read(string: "}}") else { throw Unsupported() }
+        guard reader.read(string: "}}") else {
+            throw reader.error(
+                .syntax, "\(reader.tagText(from: start)): a tag holds one name (letters, digits, _ - ?) and ends with }}",
+                at: start)
+        }
+        let written = String(reader.buffer[start..<reader.position])
         var name = Reader(text)
         let first = String(name.read(while: nameCharactersWithoutBrackets))
-        if name.reachedEnd { return SectionTag(name: text, transforms: []) }
-        guard name.current == "(" else { throw Unsupported() }
+        if name.reachedEnd { return Tag(name: text, functions: [], start: start, text: written) }
+        func malformed() -> SyntaxError { reader.error(.syntax, "\(written): unbalanced brackets", at: start) }
+        guard name.current == "(" else { throw malformed() }
         name.advance()
-        var transforms = [first]
+        var functions = [first]
         while true {
             let word = String(name.read(while: nameCharactersWithoutBrackets))
             switch name.current {
             case ")":
                 name.advance()
                 let closing = name.read(while: { $0 == ")" }).count
-                guard closing + 1 == transforms.count, name.reachedEnd else { throw Unsupported() }
-                return SectionTag(name: word, transforms: transforms)
+                guard closing + 1 == functions.count, name.reachedEnd else { throw malformed() }
+                return Tag(name: word, functions: functions, start: start, text: written)
             case "(":
                 name.advance()
-                transforms.append(word)
+                functions.append(word)
             default:
-                throw Unsupported()
+                throw malformed()
             }
         }
     }
 
-    /// `CONTENT_TYPE: TEXT` or our own HTML escaping; any other pragma is not ours.
-    private static func readContentType(_ reader: inout Reader) throws(Unsupported) -> Escaping {
-        reader.read(while: \.isWhitespace)
-        let variable = reader.read(while: nameCharactersWithoutBrackets)
-        reader.read(while: \.isWhitespace)
-        guard reader.current == ":", variable == "CONTENT_TYPE" else { throw Unsupported() }
-        reader.advance()
-        reader.read(while: \.isWhitespace)
-        let value = reader.read(while: nameCharactersWithoutBrackets)
-        reader.read(while: \.isWhitespace)
-        guard try reader.read(string: "}}") else { throw Unsupported() }
-        switch value {
-        case "TEXT": return .none
-        case Substring(ScalarHTMLEscaping.contentTypeName): return .scalarHTML
-        default: throw Unsupported()
+    /// `{{name}}` or a list position such as `{{index()}}`.
+    private static func variableNode(_ tag: Tag, escaped: Bool, _ reader: Reader) throws(SyntaxError) -> Node {
+        if let name = try plainName(tag, reader) { return .variable(Name(name), escaped: escaped) }
+        return .position(try listPosition(tag, reader))
+    }
+
+    private static func sectionNode(_ tag: Tag, _ body: [Node], inverted: Bool, _ reader: Reader) throws(SyntaxError) -> Node {
+        if let name = try plainName(tag, reader) {
+            return inverted ? .invertedSection(Name(name), body) : .section(Name(name), body)
         }
+        return .positionSection(try listPosition(tag, reader), body, inverted: inverted)
+    }
+
+    /// The tag's name when it is a plain one; nil for a function (a list position, or refused by
+    /// ``listPosition(_:_:)``).
+    private static func plainName(_ tag: Tag, _ reader: Reader) throws(SyntaxError) -> String? {
+        guard tag.functions.isEmpty else { return nil }
+        guard !tag.name.isEmpty else { throw reader.error(.syntax, "\(tag.text): the tag names nothing", at: tag.start) }
+        // By bytes: a dot in a name is always a `.` character of its own (only name characters get in).
+        guard !tag.name.utf8.contains(UInt8(ascii: ".")) else {
+            throw reader.error(
+                .unsupportedTag,
+                "\(tag.text): dotted names are not supported: the variables are flat, and inside a list section "
+                    + "a field is named alone, e.g. {{category}}", at: tag.start)
+        }
+        return tag.name
+    }
+
+    /// `first()` and the other positions: a function of the list element, with no name.
+    private static func listPosition(_ tag: Tag, _ reader: Reader) throws(SyntaxError) -> ListPosition {
+        guard tag.name.isEmpty, tag.functions.count == 1, let position = ListPosition(rawValue: tag.functions[0]) else {
+            throw reader.error(
+                .unsupportedTag,
+                "\(tag.text): functions are not supported; inside a list section first(), last(), even(), odd() "
+                    + "and index() give the element's position", at: tag.start)
+        }
+        return position
     }
 }

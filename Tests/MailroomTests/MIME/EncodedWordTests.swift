@@ -51,20 +51,20 @@ struct EncodedWordTests {
     }
 
     @Test func plainASCIISubjectStaysPlain() {
-        #expect(HeaderEncoding.unstructured("Your account closes soon", headerName: "Subject")
+        #expect(HeaderValueEncoder.unstructured("Your account closes soon", headerName: "Subject")
             == ["Your", "account", "closes", "soon"])
     }
 
     @Test(arguments: ["double  space", " lead", "trail ", "=?utf-8?q?x?=", String(repeating: "y", count: 90), "Grüße"])
     func subjectsThatCannotBePlainAreEncoded(subject: String) {
-        let tokens = HeaderEncoding.unstructured(subject, headerName: "Subject")
+        let tokens = HeaderValueEncoder.unstructured(subject, headerName: "Subject")
         #expect(tokens.allSatisfy { $0.hasPrefix("=?utf-8?") })
         #expect(MIMEDecoders.encodedWords(tokens.joined(separator: " ")) == subject)
     }
 
     @Test func asciiWordsStayPlainBesideEncodedRuns() throws {
         let subject = "Bestätigung: Ihr Konto für Zoë Ångström ist geschlossen"
-        let tokens = HeaderEncoding.unstructured(subject, headerName: "Subject")
+        let tokens = HeaderValueEncoder.unstructured(subject, headerName: "Subject")
         #expect(tokens.count == 6)
         #expect(Array(tokens[1...2]) == ["Ihr", "Konto"] && Array(tokens[4...]) == ["ist", "geschlossen"])
         #expect(MIMEDecoders.encodedWords(tokens[0]) == "Bestätigung:")
@@ -74,11 +74,11 @@ struct EncodedWordTests {
     }
 
     @Test func displayNamesUseAtomsQuotedStringsOrEncodedWords() {
-        #expect(HeaderEncoding.phrase("Ada Lovelace", headerName: "To") == ["Ada", "Lovelace"])
-        #expect(HeaderEncoding.phrase("Lovelace, Ada", headerName: "To") == ["\"Lovelace, Ada\""])
-        #expect(HeaderEncoding.phrase("A \"B\" \\C", headerName: "To") == ["\"A \\\"B\\\" \\\\C\""])
-        #expect(HeaderEncoding.phrase("Zoë", headerName: "To") == ["=?utf-8?q?Zo=C3=AB?="])
-        #expect(HeaderEncoding.phrase("Zoë Lovelace", headerName: "To").last == "Lovelace")
+        #expect(HeaderValueEncoder.phrase("Ada Lovelace", headerName: "To") == ["Ada", "Lovelace"])
+        #expect(HeaderValueEncoder.phrase("Lovelace, Ada", headerName: "To") == ["\"Lovelace, Ada\""])
+        #expect(HeaderValueEncoder.phrase("A \"B\" \\C", headerName: "To") == ["\"A \\\"B\\\" \\\\C\""])
+        #expect(HeaderValueEncoder.phrase("Zoë", headerName: "To") == ["=?utf-8?q?Zo=C3=AB?="])
+        #expect(HeaderValueEncoder.phrase("Zoë Lovelace", headerName: "To").last == "Lovelace")
     }
 
     @Test func foldingBreaksAtSpacesNearSeventyEightColumns() {
@@ -95,7 +95,7 @@ struct EncodedWordTests {
 
     @Test func foldingNeverBreaksInsideAnEncodedWord() {
         let subject = String(repeating: "Grüße 🙂 ", count: 30)
-        let tokens = HeaderEncoding.unstructured(subject, headerName: "Subject")
+        let tokens = HeaderValueEncoder.unstructured(subject, headerName: "Subject")
         let rendered = HeaderField(name: "Subject", tokens: tokens).rendered
         let lines = String(rendered.utf8.dropLast(2))!.components(separatedBy: "\r\n")
         #expect(lines.allSatisfy { $0.utf8.count <= 78 })

@@ -3,13 +3,25 @@ import Testing
 
 @Suite("Quoted-printable and base64 bodies")
 struct QuotedPrintableTests {
+    /// RFC 2045 canonical text: lines split at every CR, LF and CRLF.
+    private static func lines(_ text: String) -> [[UInt8]] {
+        var lines: [[UInt8]] = [[]]
+        var afterCR = false
+        for byte in text.utf8 {
+            defer { afterCR = byte == 0x0D }
+            if byte == 0x0A && afterCR { continue }
+            if byte == 0x0A || byte == 0x0D { lines.append([]) } else { lines[lines.count - 1].append(byte) }
+        }
+        return lines
+    }
+
     private func encode(_ text: String) -> String {
-        String(decoding: QuotedPrintable.encode(lines: ReferenceMIME.BodyText(text).lines), as: UTF8.self)
+        String(decoding: QuotedPrintable.encode(lines: Self.lines(text)), as: UTF8.self)
     }
 
     private func roundTrips(_ text: String) -> Bool {
-        let encoded = QuotedPrintable.encode(lines: ReferenceMIME.BodyText(text).lines)
-        return MIMEDecoders.quotedPrintable(encoded) == ReferenceMIME.BodyText(text).canonicalBytes
+        let encoded = QuotedPrintable.encode(lines: Self.lines(text))
+        return MIMEDecoders.quotedPrintable(encoded) == Array(Self.lines(text).joined(separator: [0x0D, 0x0A]))
     }
 
     @Test func trailingWhitespaceIsEscaped() {
@@ -78,7 +90,7 @@ struct QuotedPrintableTests {
     @Test func cjkAndEmojiTextIsBase64WhenShorter() {
         let part = TextPart(subtype: "plain", text: "您的帐户将于12月12日关闭。🙂🙂🙂\n")
         #expect(part.transferEncoding == .base64)
-        let quoted = QuotedPrintable.encode(lines: ReferenceMIME.BodyText("您的帐户将于12月12日关闭。🙂🙂🙂\n").lines)
+        let quoted = QuotedPrintable.encode(lines: Self.lines("您的帐户将于12月12日关闭。🙂🙂🙂\n"))
         #expect(part.encodedBody.count < quoted.count)
     }
 
@@ -90,10 +102,18 @@ struct QuotedPrintableTests {
         #expect(lines.last.map { $0.utf8.count <= 76 } == true)
     }
 
-    @Test func base64MatchesFoundation() {
-        for length in 0..<8 {
+    /// Every length around the line boundary: 76-character lines joined by CRLF, no CRLF at the
+    /// end, the length ``Base64/bodyLength(_:)`` predicts, and the bytes back when decoded.
+    @Test func base64BodiesHaveCRLFLinesAndThePredictedLength() {
+        for length in 0..<240 {
             let bytes = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 97 &+ 200) }
-            #expect(Base64.encode(bytes) == Data(bytes).base64EncodedString())
+            let body = Base64.encodeBody(bytes)
+            #expect(body.utf8.count == Base64.bodyLength(length), "\(length)")
+            let lines = body.components(separatedBy: "\r\n")
+            #expect(lines.dropLast().allSatisfy { $0.utf8.count == 76 } && lines.last.map { $0.utf8.count <= 76 } == true)
+            #expect(!body.utf8.contains(0x0A) || body.contains("\r\n"))
+            #expect(!body.hasSuffix("\r\n"))
+            #expect(Data(base64Encoded: lines.joined()).map(Array.init) == bytes, "\(length)")
         }
     }
 }

@@ -3,8 +3,8 @@ import Testing
 
 @testable import Mailroom
 
-/// Small hand-written templates rendered by swift-mustache and by the compiled program: the
-/// output and the recorded names must be identical, whitespace included.
+/// Small hand-written templates rendered by the engine and by swift-mustache: the output and the
+/// recorded names must be identical, whitespace included.
 @Suite("Template program: hand-written templates against swift-mustache")
 struct TemplateProgramTests {
     static let sources: [String] = [
@@ -15,8 +15,8 @@ struct TemplateProgramTests {
         "\t{{^missing_one}}\t\nshown\n\t{{/missing_one}}",
         "{{#a}}x{{/a}}  \n{{#a}}  \ny\n  {{/a}}\n\n\n",
         "x\n{{#a}}y{{/a}}  ",
-        // Nested and inverted sections, over text, flags, lists, absent and missing names.
-        "{{#a}}{{#flag}}{{b}}[{{c}}]{{/flag}}{{^off}}off{{/off}}{{/a}}",
+        // Nested and inverted sections, over text, lists, absent and missing names.
+        "{{#a}}{{#list}}{{item}}[{{c}}]{{/list}}{{^empty}}none{{/empty}}{{/a}}",
         "{{^empty}}none{{/empty}}{{^list}}never{{/list}}{{#empty}}never{{/empty}}",
         "{{#c}}never {{c}}{{/c}}{{^c}}no c{{/c}}; {{c}} {{nope}} {{c}} {{nope}} {{other}}",
         "{{#b}}empty text is truthy{{/b}}{{^b}}never{{/b}}",
@@ -25,7 +25,7 @@ struct TemplateProgramTests {
         "{{#list}}{{index()}}{{#first()}}F{{/first()}}{{^last()}},{{/last()}}{{#even()}}e{{/even()}}{{#odd()}}o{{/odd()}}{{/list}}",
         "{{index()}}{{first()}}{{#first()}}never{{/first()}}{{^first()}}outside{{/first()}}{{#index()}}x{{/index()}}",
         "{{#list}}{{first()}}{{last()}}{{even()}}{{odd()}}{{{index()}}}{{/list}}",
-        "{{#list}}{{#item}}[{{index()}}{{first()}}]{{/item}}{{#flag}}<{{index()}}>{{/flag}}{{/list}}",
+        "{{#list}}{{#item}}[{{index()}}{{first()}}]{{/item}}{{^c}}<{{index()}}>{{/c}}{{/list}}",
         "{{#list}}{{#index()}}#{{index()}}{{/index()}}{{^index()}}never{{/index()}}{{/list}}",
         "{{#one}}{{#first()}}{{#last()}}only{{/last()}}{{/first()}}{{/one}}",
         "{{#list}}{{^missing_one}}{{index()}}{{/missing_one}}{{/list}}",
@@ -34,11 +34,9 @@ struct TemplateProgramTests {
         "{{a}}",
         "{{#a}}x{{/a}}",
         "{{{a}}}|{{&a}}|{{a}}|{{ a }}|{{# a }}s{{/ a }}|{{{ a }}}",
-        "{{flag}} {{off}}",
-        // Parser corners: an opening brace that is no tag, braces before a newline, a
-        // prepended mark that swallows the brace, a line separator after a standalone tag.
+        // Parser corners: an opening brace that is no tag, a prepended mark that swallows the
+        // brace, a line separator after a standalone tag.
         "{x} {{a}} {y", "a{\n{{a}}",
-        "{{\na}}",
         "\u{600}{{a}}",
         "{{#a}}\u{2028}x{{/a}}",
         "{{#a}} \u{2028}{{/a}}y",
@@ -49,12 +47,11 @@ struct TemplateProgramTests {
     static func values(_ variant: Int) -> [String: TemplateValue] {
         let texts = ["A", "<b>&\"'</b>", "\u{600}<i>", "line\nbreak", "Zoë", ""]
         func element(_ index: Int) -> [String: TemplateValue] {
-            ["item": .text("\(texts[(index + variant) % texts.count])\(index)"), "flag": .flag(index != 1)]
+            ["item": index == 1 ? .absent : .text("\(texts[(index + variant) % texts.count])\(index)")]
         }
         let count = [0, 1, 3][variant % 3]
         return [
             "a": .text(texts[variant % texts.count]), "b": .text(""), "c": .absent,
-            "flag": .flag(variant % 2 == 0), "off": .flag(false),
             "list": .list((0..<count).map(element)), "empty": .list([]), "one": .list([element(0)]),
             "nested": .list([["inner": .list((0..<2).map(element))], ["inner": .list([])]]),
         ]
@@ -64,58 +61,41 @@ struct TemplateProgramTests {
     func sameAsMustache(source: String) throws {
         for part in [TemplatePart.text, .html] {
             let file = try TemplateFile.compile(source, path: "t", part: part, template: nil, locale: nil)
-            let program = try #require(file.program, "\(source.debugDescription) should compile")
             for variant in 0..<6 {
                 for scopes in [[Self.values(variant)], [Self.values(variant), ["a": .text("layout"), "x": .absent]]] {
-                    var root = StrictScope(values: scopes[0], recorder: MissRecorder())
-                    for extra in scopes.dropFirst() { root = root.adding(extra) }
-                    let slow = try file.render(root).get()
-                    let fast = try #require(program.render(scopes))
-                    #expect(fast.output == slow.output, "\(part) \(source.debugDescription) variant \(variant)")
-                    #expect(fast.missing == slow.missing, "\(part) \(source.debugDescription) variant \(variant)")
-                    #expect(fast.absentRendered == slow.absentRendered, "\(part) \(source.debugDescription)")
+                    let expected = try MustacheOracle.render(source, escaping: part.escaping, scopes: scopes)
+                    let rendered = file.program.render(TemplateVariables(behind: scopes))
+                    #expect(rendered == expected, "\(part) \(source.debugDescription) variant \(variant)")
                 }
             }
         }
     }
 
-    @Test(arguments: [
-        "{{uppercased(a)}}", "{{#list}}{{.}}{{/list}}", "{{count(list)}}", "{{#list}}{{count()}}{{/list}}",
-        "{{#a}}{{.}}{{/a}}",
-    ])
-    func otherTagsStayWithMustache(source: String) throws {
-        let file = try TemplateFile.compile(source, path: "t", part: .text, template: nil, locale: nil)
-        #expect(file.program == nil)
+    @Test func aListRenderedAsTextIsAProblem() throws {
+        let file = try TemplateFile.compile("[{{list}}]", path: "t", part: .text, template: nil, locale: nil)
+        let rendered = file.program.render(TemplateVariables(behind: [Self.values(2)]))
+        #expect(rendered.output == "[]")
+        #expect(rendered.listsRendered == ["list"])
+        #expect(file.program.render(TemplateVariables(behind: [["list": .text("plain")]])).output == "[plain]")
     }
 
-    @Test func aListRenderedAsTextFallsBackAtRenderTime() throws {
-        let file = try TemplateFile.compile("{{list}}", path: "t", part: .text, template: nil, locale: nil)
-        let program = try #require(file.program)
-        #expect(program.render([Self.values(2)]) == nil)
-        #expect(program.render([["list": .text("plain")]])?.output == "plain")
-    }
-
-    @Test func aTemplateWithATransformStillRendersThroughTheCatalog() throws {
+    @Test func aListRenderedAsTextIsReportedByTheCatalog() throws {
         let directory = try TemplateFixtures.copyOfShippedTemplates()
         defer { TemplateFixtures.remove(directory) }
         try TemplateFixtures.edit(
-            directory, "closure-confirmation/text.en.mustache", replacing: "Dear {{name}},",
-            with: "Dear {{uppercased(name)}},")
+            directory, "retention-notice/text.en.mustache", replacing: "{{#retained}}", with: "{{retained}}\n{{#retained}}")
         let catalog = try TemplateCatalog(directory: directory)
-        let event = TemplateFixtures.closure()
-        let email = try catalog.render(event)
-        #expect(email.text.hasPrefix("Dear ADA LOVELACE,\n"))
-        #expect(try catalog.renderCollecting(event, engine: .mustache).email == email)
+        let error = #expect(throws: TemplateError.self) { try catalog.render(TemplateFixtures.retention()) }
+        #expect(error?.code == .listAsText)
+        #expect(error?.variable == "retained")
+        #expect(error?.file == "retention-notice/text.en.mustache")
     }
 
-    @Test func everyShippedFileCompiles() throws {
-        let catalog = try TemplateCatalog(directory: TemplateFixtures.shippedTemplates)
-        for (name, byLocale) in catalog.templates {
-            for (locale, localized) in byLocale {
-                for file in [localized.subject, localized.text, localized.html, localized.textLayout, localized.htmlLayout] {
-                    #expect(file.program != nil, "\(name) \(locale) \(file.path) is not on the fast path")
-                }
-            }
-        }
+    @Test func variablesAreFoundInTheirSlots() throws {
+        let file = try TemplateFile.compile("{{company}} {{extra}}", path: "t", part: .text, template: nil, locale: nil)
+        var variables = TemplateVariables(globals: ["company": .text("global"), "extra": .text("x")])
+        #expect(file.program.render(variables).output == "global x")
+        variables[.company] = .text("slot")
+        #expect(file.program.render(variables).output == "slot x")
     }
 }

@@ -3,8 +3,8 @@ import Testing
 
 @testable import Mailroom
 
-/// The slot variables against the dictionary they replace, and the no-copy checks of the text
-/// helpers against the helpers themselves.
+/// The variables against their documentation in `Templates/README.md`, and the no-copy checks
+/// of the text helpers against the helpers themselves.
 @Suite("Template variables: slots and unchanged-text checks")
 struct TemplateVariablesTests {
     static let globals: [String: TemplateValue] = [
@@ -12,38 +12,74 @@ struct TemplateVariablesTests {
         "body": .text("global body"), "extra": .text("x"),
     ]
 
-    @Test func slotsGiveTheSameVariablesAsTheDictionary() {
-        var compared = 0
-        let events = TemplateProgramDifferentialTests.events + TemplateFixtures.samples
-        for event in events {
-            for tag in ["en", "de", "de-at"] {
-                let locale = TemplateLocale(tag: tag)
-                let slots = event.templateVariables(in: locale, over: TemplateVariables(globals: Self.globals))
-                let dictionary = event.templateValues(in: locale, over: Self.globals)
-                #expect(slots.dictionaries == [dictionary], "\(event.type) \(tag)")
-                for name in Set(dictionary.keys).union(TemplateVariables.names) {
-                    #expect(slots.value(name, slot: TemplateVariables.slot(of: name)) == dictionary[name], "\(name)")
-                }
-                compared += 1
-            }
-        }
-        #expect(compared == events.count * 3)
+    /// One row of the variables table in `Templates/README.md`.
+    struct Documented {
+        var names: [String]
+        var templates: String
+        var isOptional: Bool
     }
 
-    @Test func theSlotTableNamesEverySlotOnce() {
-        #expect(Set(TemplateVariables.names).count == TemplateVariables.names.count)
-        for (slot, name) in TemplateVariables.names.enumerated() { #expect(TemplateVariables.slot(of: name) == slot) }
-        #expect(TemplateVariables.names[TemplateVariables.Slot.body] == "body")
-        #expect(TemplateVariables.names[TemplateVariables.Slot.subject] == "subject")
-        #expect(TemplateVariables.names[TemplateVariables.Slot.privacyContact] == "privacy_contact")
-        #expect(TemplateVariables.names[TemplateVariables.Slot.withdrawURL] == "withdraw_url")
+    static func documented() throws -> [Documented] {
+        let readme = try String(
+            contentsOf: TemplateFixtures.shippedTemplates.appending(path: "README.md"), encoding: .utf8)
+        let table = readme.components(separatedBy: "## Variables")[1].components(separatedBy: "\n## ")[0]
+        return table.split(separator: "\n").filter { $0.hasPrefix("| `") }.map { line in
+            let cells = line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+            let names = cells[0].split(separator: "`", omittingEmptySubsequences: false).enumerated().filter { $0.offset % 2 == 1 }.map { String($0.element) }
+            return Documented(names: names, templates: cells[1], isOptional: cells[2].hasPrefix("optional"))
+        }
+    }
+
+    /// Each event sets exactly the variables the README lists for its template (a value for
+    /// each, `.absent` only where it says optional), over globals its own values replace, and a
+    /// slot gives what the dictionaries give.
+    @Test func eachEventSetsWhatTheREADMEListsForItsTemplate() throws {
+        let documented = try Self.documented()
+        let events = TemplateProgramDifferentialTests.events + TemplateFixtures.samples
+        var checked = 0
+        for event in events {
+            let template = event.type.templateName
+            let rows = documented.filter { $0.templates == "all" || $0.templates.contains(template) }
+            for tag in ["en", "de", "de-at"] {
+                let variables = event.templateVariables(in: TemplateLocale(tag: tag), over: TemplateVariables(globals: Self.globals))
+                let merged = try #require(variables.dictionaries.first)
+                #expect(variables.dictionaries.count == 1, "no layout variables outside a layout")
+                let expected = Set(rows.flatMap(\.names)).union(Self.globals.keys)
+                #expect(Set(merged.keys) == expected, "\(template) \(tag)")
+                for row in rows {
+                    for name in row.names where name != "company" {
+                        let value = merged[name]
+                        #expect(value != nil && value != Self.globals[name], "\(template) \(name)")
+                        #expect(row.isOptional || value != .absent, "\(template) \(name) is not optional")
+                    }
+                }
+                for name in expected.union(TemplateVariable.allCases.map(\.rawValue)) {
+                    #expect(variables.value(name, slot: TemplateVariable(rawValue: name)?.slot) == merged[name], "\(name)")
+                }
+                checked += 1
+            }
+        }
+        #expect(checked == events.count * 3)
+    }
+
+    @Test func everyVariableHasItsOwnSlotAndName() {
+        let all = TemplateVariable.allCases
+        #expect(all.map(\.slot) == Array(0..<all.count))
+        #expect(Set(all.map(\.rawValue)).count == all.count)
+        #expect(TemplateVariable.privacyContact.rawValue == "privacy_contact")
+        #expect(TemplateVariable.withdrawURL.rawValue == "withdraw_url")
+    }
+
+    /// The variables `Templates/README.md` lists are exactly the ones declared.
+    @Test func theREADMEListsEveryVariable() throws {
+        #expect(Set(try Self.documented().flatMap(\.names)) == Set(TemplateVariable.allCases.map(\.rawValue)))
     }
 
     @Test func layoutSlotsWinOverGlobalsAndAreKeptApart() {
         var variables = TemplateVariables(behind: [["body": .text("global body"), "x": .text("1")]])
-        #expect(variables.value("body", slot: TemplateVariables.Slot.body) == .text("global body"))
-        variables[TemplateVariables.Slot.body] = .text("rendered")
-        #expect(variables.value("body", slot: TemplateVariables.Slot.body) == .text("rendered"))
+        #expect(variables.value("body", slot: TemplateVariable.body.slot) == .text("global body"))
+        variables[.body] = .text("rendered")
+        #expect(variables.value("body", slot: TemplateVariable.body.slot) == .text("rendered"))
         #expect(variables.dictionaries == [["body": .text("global body"), "x": .text("1")], ["body": .text("rendered")]])
         #expect(variables.value("nothing", slot: nil) == nil)
     }

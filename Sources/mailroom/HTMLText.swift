@@ -4,11 +4,11 @@ import Foundation
 ///
 /// Not a browser: enough for the HTML our templates produce (blocks, lists, tables, links,
 /// entities). Links become `text [n]` with `[n] url` listed at the end, as mutt and lynx show them.
-public struct HTMLText: Sendable, Equatable {
-    public var text: String
-    public var links: [String]
+struct HTMLText: Sendable, Equatable {
+    var text: String
+    var links: [String]
 
-    public init(html: String) {
+    init(html: String) {
         var renderer = Renderer()
         renderer.run(Array(html.unicodeScalars))
         text = renderer.finish()
@@ -16,7 +16,7 @@ public struct HTMLText: Sendable, Equatable {
     }
 
     /// The text followed by the numbered link list.
-    public var withLinkList: String {
+    var withLinkList: String {
         guard !links.isEmpty else { return text }
         let list = links.enumerated().map { "[\($0.offset + 1)] \($0.element)" }.joined(separator: "\n")
         return text + "\n\nLinks:\n" + list

@@ -9,7 +9,7 @@
 /// Works on the UTF-8 bytes and writes tokens straight into a ``WireWriter``. Words are separated
 /// by a space that is a grapheme cluster on its own (as `String.split(separator: " ")` sees it): a
 /// space followed by a combining mark belongs to its cluster and does not separate words.
-enum HeaderEncoding {
+enum HeaderValueEncoder {
     /// The longest plain word that still fits a continuation line of 78 characters.
     private static let longestPlainWord = HeaderField.preferredWidth - 1
 
@@ -30,7 +30,7 @@ enum HeaderEncoding {
     /// Writes the tokens of an unstructured value; `firstRoom` is what the first line has left.
     static func writeUnstructured(_ text: String, firstRoom: Int, into out: inout WireWriter) {
         if text.isEmpty { return }
-        HeaderWords.withWords(of: text) { words in
+        SpaceSeparatedWords.withWords(of: text) { words in
             mixed(words, firstRoom: firstRoom, atomsOnly: false, into: &out)
         }
     }
@@ -38,7 +38,7 @@ enum HeaderEncoding {
     /// Writes the tokens of a display name.
     static func writePhrase(_ text: String, firstRoom: Int, into out: inout WireWriter) {
         if text.isEmpty { return }
-        HeaderWords.withWords(of: text) { words in
+        SpaceSeparatedWords.withWords(of: text) { words in
             if words.isPrintableASCII && !words.containsEncodedWordMarker(0..<words.count, opening: true) {
                 if words.allWords({ isPlainWord(words, $0) && isAtom(words, $0) }) {
                     words.forEachWord { word in
@@ -69,7 +69,7 @@ enum HeaderEncoding {
     }
 
     /// Plain words as they are, each run of other words as encoded words.
-    private static func mixed(_ words: HeaderWords, firstRoom: Int, atomsOnly: Bool, into out: inout WireWriter) {
+    private static func mixed(_ words: SpaceSeparatedWords, firstRoom: Int, atomsOnly: Bool, into out: inout WireWriter) {
         guard words.allWords({ !$0.isEmpty }) else {
             EncodedWord.write(words.bytes, firstLimit: firstRoom, into: &out)
             return
@@ -98,7 +98,7 @@ enum HeaderEncoding {
     }
 
     /// A word that can be written as-is: printable ASCII, not mistakable for an encoded word, foldable.
-    private static func isPlainWord(_ words: HeaderWords, _ word: Range<Int>) -> Bool {
+    private static func isPlainWord(_ words: SpaceSeparatedWords, _ word: Range<Int>) -> Bool {
         guard !word.isEmpty, word.count <= longestPlainWord else { return false }
         var previous: UInt8 = 0
         for index in word {
@@ -112,7 +112,7 @@ enum HeaderEncoding {
         return true
     }
 
-    private static func isAtom(_ words: HeaderWords, _ word: Range<Int>) -> Bool {
+    private static func isAtom(_ words: SpaceSeparatedWords, _ word: Range<Int>) -> Bool {
         for index in word where !AddressSpec.isAtext(words.bytes[index]) { return false }
         return true
     }

@@ -31,9 +31,8 @@ enum QuotedPrintable {
         return canonicalCount
     }
 
-    /// The body's encoding into `target`, returning its length. An earlier version built a token
-    /// array for every byte (a seventh of the render time), the next one an array per line; this
-    /// one copies runs of bytes that go literally and applies the general rule only to the others.
+    /// The body's encoding into `target`, returning its length. Runs of bytes that go literally
+    /// are copied whole; only the others go through the general rule.
     private static func encode(
         _ source: UnsafePointer<UInt8>, count: Int, into target: UnsafeMutablePointer<UInt8>, canonicalCount: inout Int
     ) -> Int {

@@ -8,8 +8,8 @@ import Foundation
 /// message. The output is 7-bit, CRLF-only, with no line over 998 octets; any control character in a
 /// header value is refused with a ``MessageError`` rather than written.
 ///
-/// Everything is written into one ``WireWriter`` from the UTF-8 of the inputs (issue #4: composing
-/// was 30% of rendering, mostly small `String` and array allocations). What does not depend on the
+/// Everything is written into one ``WireWriter`` from the UTF-8 of the inputs, so composing makes
+/// no `String` or array per token, field or line. What does not depend on the
 /// message, the `From` and `Reply-To` fields and the Message-ID domain's check, is done once here.
 public struct MessageComposer: Sendable {
     /// The `From` header and envelope sender.
@@ -22,7 +22,8 @@ public struct MessageComposer: Sendable {
     private let fromField: [UInt8]
     /// `Reply-To: ...\r\n`, when there is a reply-to mailbox.
     private let replyToField: [UInt8]?
-    /// Why `messageIDDomain` cannot be a Message-ID domain; thrown by every compose, as before.
+    /// Why `messageIDDomain` cannot be a Message-ID domain; thrown by every compose, so a bad
+    /// configuration fails each message alike.
     let domainError: MessageError?
 
     public init(from: Mailbox, replyTo: Mailbox? = nil, messageIDDomain: String) {
@@ -48,7 +49,7 @@ public struct MessageComposer: Sendable {
     public func compose(
         _ email: RenderedEmail, eventID: String, to: Mailbox, date: Date, boundary: String? = nil
     ) throws(MessageError) -> ComposedMessage {
-        try HeaderText.requireNoControls(email.subject, field: "Subject")
+        try HeaderValueCheck.requireNoControls(email.subject, field: "Subject")
         let messageID = try makeMessageID(eventID: eventID, templateName: email.templateName, recipient: to)
         let language = try contentLanguage(email.locale)
         if let boundary { try Self.checkBoundaryCharacters(boundary) }
@@ -69,7 +70,7 @@ public struct MessageComposer: Sendable {
         to.writeTokens(firstRoom: HeaderField.preferredWidth - 4, into: &out)
         out.endField()
         out.startField("Subject")
-        HeaderEncoding.writeUnstructured(email.subject, firstRoom: HeaderField.preferredWidth - 9, into: &out)
+        HeaderValueEncoder.writeUnstructured(email.subject, firstRoom: HeaderField.preferredWidth - 9, into: &out)
         out.endField()
         out.startField("Message-ID")
         out.token(messageID)

@@ -1,8 +1,7 @@
 /// The bytes of one message as they are written, with RFC 5322 folding between header tokens.
 ///
-/// Composing used to build a `String` per token, an array per header field and an array per body
-/// line, then concatenate them; at 20,000 messages a second that allocation was most of the cost.
-/// This writer appends into one growing buffer that is copied out once, and folds in place: a token
+/// The writer appends into one growing buffer that is copied out once, rather than making a
+/// `String` per token and an array per field or line, and folds in place: a token
 /// is written after a space, and when it turns out too wide for the line a CRLF is slipped in before
 /// that space (only the token's own bytes move). Non-copyable, so the buffer has exactly one owner
 /// and is freed exactly once.

@@ -128,7 +128,7 @@ enum EncodedWord {
         switch scheme {
         case .b:
             out.append("=?utf-8?b?")
-            Base64.write(bytes, into: &out)
+            out.append(Base64.encode(bytes))
         case .q:
             out.append("=?utf-8?q?")
             for byte in bytes {

@@ -6,7 +6,7 @@ extension Mailbox {
     /// Deliberately small: no groups, no comments, no address lists, no encoded words (a name is taken
     /// literally). Control characters anywhere are refused before any parsing.
     public init(parsing text: String) throws(MessageError) {
-        try HeaderText.requireNoControls(text, field: "mailbox")
+        try HeaderValueCheck.requireNoControls(text, field: "mailbox")
         let trimmed = Mailbox.trimmingSpaces(text)
         guard trimmed.hasSuffix(">") else {
             if trimmed.contains("<") || trimmed.contains(">") || trimmed.contains(" ") {

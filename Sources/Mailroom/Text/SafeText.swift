@@ -34,7 +34,7 @@ enum SafeText {
         default: break
         }
         if isInvisible(scalar) {
-            return "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+            return Hex.escape(scalar)
         }
         return String(scalar)
     }
@@ -54,42 +54,45 @@ enum SafeText {
     /// C0 (including tab, CR, LF, NUL), DEL, C1, or a line or paragraph separator.
     /// Returns a description such as `U+000A (line feed)` for the error message.
     static func forbiddenCharacter(in text: String) -> String? {
-        guard mayHoldForbidden(text) else { return nil }
+        guard holdsForbidden(text) else { return nil }
         for scalar in text.unicodeScalars where isForbiddenInLine(scalar) {
             return describe(scalar)
         }
         return nil
     }
 
-    /// False when the UTF-8 bytes hold none of the encodings ``isForbiddenInLine(_:)`` looks for
-    /// (`00`-`1F`, `7F`, `C2 80`-`C2 9F`, `E2 80 A8`, `E2 80 A9`): the common case, decided without
-    /// decoding scalars or looking up their categories.
-    static func mayHoldForbidden(_ text: String) -> Bool {
-        var previous: UInt8 = 0
-        var beforePrevious: UInt8 = 0
-        for byte in text.utf8 {
-            if byte < 0x20 || byte == 0x7F { return true }
-            if previous == 0xC2 && byte >= 0x80 && byte <= 0x9F { return true }
-            if beforePrevious == 0xE2 && previous == 0x80 && (byte == 0xA8 || byte == 0xA9) { return true }
-            beforePrevious = previous
-            previous = byte
+    /// Whether `text` holds a scalar ``isForbiddenInLine(_:)`` refuses, decided on the UTF-8 bytes
+    /// (`00`-`1F`, `7F`, `C2 80`-`C2 9F`, `E2 80 A8`, `E2 80 A9`) without decoding scalars. A
+    /// `String` always holds valid UTF-8, so the byte patterns are exact.
+    static func holdsForbidden(_ text: String) -> Bool {
+        text.withUTF8Bytes { bytes in
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                if byte < 0x20 || byte == 0x7F { return true }
+                if byte == 0xC2 && bytes[index + 1] <= 0x9F { return true }
+                if byte == 0xE2 && bytes[index + 1] == 0x80 && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9) {
+                    return true
+                }
+                index += 1
+            }
+            return false
         }
-        return false
     }
 
+    /// What must never reach a single line of text (a header value, a subject, a log line): C0
+    /// controls (tab included), DEL, C1 controls, and U+2028/U+2029, the only scalars of the line and
+    /// paragraph separator categories, which some readers treat as line breaks.
     static func isForbiddenInLine(_ scalar: Unicode.Scalar) -> Bool {
-        let value = scalar.value
-        if value < 0x20 || value == 0x7F || (value >= 0x80 && value <= 0x9F) { return true }
-        switch scalar.properties.generalCategory {
-        case .lineSeparator, .paragraphSeparator: return true
-        default: return false
+        switch scalar.value {
+        case 0x00...0x1F, 0x7F...0x9F, 0x2028, 0x2029: true
+        default: false
         }
     }
 
     /// `U+000D (carriage return)`; the names cover what people actually send by mistake.
     static func describe(_ scalar: Unicode.Scalar) -> String {
-        let hex = String(scalar.value, radix: 16, uppercase: true)
-        let code = "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+        let code = Hex.codePoint(scalar)
         let name: String? = switch scalar.value {
         case 0x00: "NUL"
         case 0x09: "tab"

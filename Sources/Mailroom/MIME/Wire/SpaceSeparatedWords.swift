@@ -5,7 +5,7 @@
 /// space are ASCII, every space is one (no ASCII character extends or prepends to a cluster), so
 /// the bytes decide. Only a space next to a non-ASCII byte could belong to a larger cluster (a
 /// combining mark after it, a prepended mark before it); text with such a space asks `String` once.
-struct HeaderWords {
+struct SpaceSeparatedWords {
     let bytes: UnsafeBufferPointer<UInt8>
     /// True when every byte is printable ASCII (0x20-0x7E).
     let isPrintableASCII: Bool
@@ -37,8 +37,8 @@ struct HeaderWords {
     }
 
     /// Calls `body` with the words of `text`; the bytes are valid only inside `body`.
-    static func withWords<Result>(of text: String, _ body: (HeaderWords) -> Result) -> Result {
-        text.withUTF8Bytes { body(HeaderWords(bytes: $0, text: text)) }
+    static func withWords<Result>(of text: String, _ body: (SpaceSeparatedWords) -> Result) -> Result {
+        text.withUTF8Bytes { body(SpaceSeparatedWords(bytes: $0, text: text)) }
     }
 
     /// Each word's byte range in order; an empty range for an empty word (leading, trailing or doubled space).

@@ -45,7 +45,7 @@ struct TextPart: Sendable, Equatable {
         out.truncate(to: encodingField)
         out.append("Content-Transfer-Encoding: base64\r\n\r\n")
         let base64Start = out.count
-        canonical(text).withUnsafeBufferPointer { Base64.writeBody($0, into: &out) }
+        out.append(Base64.encodeBody(canonical(text)))
         return (base64Start..<out.count, .base64)
     }
 

@@ -1,4 +1,4 @@
-import Mailroom
+@testable import mailroom
 import Testing
 
 @Suite struct HTMLTextTests {

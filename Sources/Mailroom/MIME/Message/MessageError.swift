@@ -40,7 +40,7 @@ public struct MessageError: Error, Sendable, Equatable, CustomStringConvertible 
     static func refusing(_ code: Code, field: String, value: String, because problem: String) -> MessageError {
         MessageError(
             code: code, field: field, value: value,
-            message: "\(field) \(HeaderText.visible(value)): \(problem)"
+            message: "\(field) \(SafeText.quoted(value, limit: 120, showSize: false)): \(problem)"
         )
     }
 

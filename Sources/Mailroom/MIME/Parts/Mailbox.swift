@@ -19,11 +19,11 @@ public struct Mailbox: Sendable, Equatable, Hashable, CustomStringConvertible {
     init(address: String, displayName: String?, field: String) throws(MessageError) {
         if let problem = AddressSpec.problem(with: address) {
             let code: MessageError.Code =
-                address.unicodeScalars.contains(where: HeaderText.isForbidden) ? .controlCharacter : .invalidAddress
+                address.unicodeScalars.contains(where: SafeText.isForbiddenInLine) ? .controlCharacter : .invalidAddress
             throw MessageError.refusing(code, field: "\(field) address", value: address, because: problem)
         }
         if let displayName {
-            try HeaderText.requireNoControls(displayName, field: field, " display name")
+            try HeaderValueCheck.requireNoControls(displayName, field: field, " display name")
         }
         self.address = address
         self.displayName = (displayName?.isEmpty ?? true) ? nil : displayName

@@ -5,8 +5,8 @@ extension MessageComposer {
     /// Characters a dot-atom cannot hold (`:` is allowed in event ids) become `-`; the hash covers the
     /// raw event id too, so two ids that sanitise alike still get different Message-IDs.
     func makeMessageID(eventID: String, templateName: String, recipient: Mailbox) throws(MessageError) -> String {
-        try HeaderText.requireNoControls(eventID, field: "Message-ID event id")
-        try HeaderText.requireNoControls(templateName, field: "Message-ID template name")
+        try HeaderValueCheck.requireNoControls(eventID, field: "Message-ID event id")
+        try HeaderValueCheck.requireNoControls(templateName, field: "Message-ID template name")
         if let domainError { throw domainError }
         var hash = StableHash()
         hash.combine(eventID)
@@ -83,7 +83,7 @@ extension MessageComposer {
     /// The `Content-Language` value for `locale`, nil when there is none.
     func contentLanguage(_ locale: String) throws(MessageError) -> String? {
         if locale.isEmpty { return nil }
-        try HeaderText.requireNoControls(locale, field: "Content-Language")
+        try HeaderValueCheck.requireNoControls(locale, field: "Content-Language")
         // Up to 8 subtags of 1-8 letters, digits allowed after the first: a BCP 47 tag's shape.
         let valid = locale.withUTF8Bytes { bytes in
             var subtags = 1
