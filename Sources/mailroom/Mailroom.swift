@@ -1,6 +1,5 @@
 import ArgumentParser
 
-@main
 struct MailroomCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mailroom",
@@ -8,4 +7,12 @@ struct MailroomCommand: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [SendCommand.self, PreviewCommand.self, ReplayCommand.self, OutboxCommand.self, TemplatesCommand.self,
                       BenchRenderCommand.self])
+}
+
+@main
+enum Main {
+    static func main() async {
+        ProcessSetup.apply()
+        await MailroomCommand.main()
+    }
 }
