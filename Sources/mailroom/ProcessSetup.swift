@@ -12,6 +12,7 @@ enum ProcessSetup {
         // raise SIGPIPE on a dead relay connection too.
         signal(SIGPIPE, SIG_IGN)
         occupyClosedStandardDescriptors()
+        disableCoreDumps()
     }
 
     /// A closed stdin, stdout or stderr (`2>&-`) would be handed to the next file opened, an outbox
@@ -25,5 +26,16 @@ enum ProcessSetup {
                 close(opened)
             }
         }
+    }
+
+    /// A core dump would hold the SMTP password (from the environment and the libcurl handle). The
+    /// hard limit is lowered too, so nothing the process runs can raise it again.
+    private static func disableCoreDumps() {
+        var none = rlimit(rlim_cur: 0, rlim_max: 0)
+        #if os(Linux)
+        _ = setrlimit(__rlimit_resource_t(RLIMIT_CORE.rawValue), &none)
+        #else
+        _ = setrlimit(RLIMIT_CORE, &none)
+        #endif
     }
 }
