@@ -25,6 +25,15 @@ final class CurlTransferContext {
     private var awaitingAuthContinuation = false
     /// libcurl says QUIT on its own after a failed transaction: its 221 must not hide the failure.
     private var quitSent = false
+    /// True during a transfer: a QUIT then ends a failed transaction, on a connection libcurl is
+    /// about to drop.
+    private var inTransfer = false
+    /// Set when that QUIT was written: the caller shuts the socket, so that libcurl does not wait
+    /// a whole reply timeout more for the 221 of a relay that stalled or is gone.
+    var abandonConnection = false
+    /// The socket of the connection libcurl opened last (CURLOPT_SOCKOPTFUNCTION); -1 before one.
+    /// CURLINFO_ACTIVESOCKET no longer names a connection that is being closed.
+    var socket: Int32 = -1
     private static let transcriptLimit = 200
 
     func reset(message: [UInt8], implicitTLS: Bool, keepTranscript: Bool, beforeData: (() -> Void)?) {
@@ -40,12 +49,16 @@ final class CurlTransferContext {
         parser.reset()
         awaitingAuthContinuation = false
         quitSent = false
+        inTransfer = true
+        abandonConnection = false
     }
 
     /// Releases the message bytes once the transfer is over.
     func finish() {
         message = []
         beforeData = nil
+        inTransfer = false
+        abandonConnection = false
     }
 
     /// Copies the next part of the message into libcurl's buffer; 0 means end of message.
@@ -125,6 +138,7 @@ final class CurlTransferContext {
             stage = .data
         } else if named("QUIT") {
             quitSent = true  // the stage that failed stays the one reported
+            abandonConnection = inTransfer
         }
         guard keepsTranscript else { return }
         if named("AUTH") {

@@ -150,4 +150,18 @@ import Testing
         if case .local = attempts[0].failure {} else { Issue.record("expected a local refusal, got \(attempts[0])") }
         #expect(try server.receivedLines().isEmpty)
     }
+
+    /// A relay that stops answering after RCPT: one reply timeout, then the connection is given up.
+    /// libcurl writes its QUIT, and would wait a second reply timeout for the 221; the socket is
+    /// shut instead (see CurlTransferContextTests for the decision itself).
+    @Test func stallAfterRcptTimesOutAndTheConnectionIsGivenUp() throws {
+        let (server, attempts) = try send(#"{"connections": [{"RCPT": {"action": "stall"}}]}"#, replyTimeout: .seconds(1))
+        defer { server.stop() }
+        let attempt = try #require(attempts.first)
+        #expect(attempt.failure == .timedOut, "\(attempt)")
+        #expect(attempt.stage == .rcptTo)
+        #expect(!attempt.messageFullySent)
+        #expect(try server.waitForEvent("client-gone-while-stalled"))
+        #expect(try server.log().compactMap { $0["while-stalled"] as? String } == ["QUIT\r\n"])
+    }
 }

@@ -13,7 +13,8 @@ A RESPONSE is
   - an object {"action": A, ...} with A one of
       "close"    close the connection without replying (an orderly FIN),
       "reset"    abort the connection without replying (SO_LINGER 0: the client sees a TCP RST),
-      "stall"    never reply (keep reading until the client goes away),
+      "stall"    never reply (keep reading until the client goes away, logging what it sends
+                 as {"conn": N, "while-stalled": "..."}, then the event "client-gone-while-stalled"),
       "garbage"  send bytes that are not SMTP, then carry on,
       "delay"    wait "seconds", then send "reply",
       "reply-then-close"  send "reply", then close,
@@ -100,8 +101,9 @@ async def handle(script, reader, writer):
             return False
         if action == "stall":
             script.log({"conn": conn, "event": "stalling"})
-            while await reader.read(4096):
-                pass
+            while chunk := await reader.read(4096):
+                script.log({"conn": conn, "while-stalled": chunk.decode("latin-1")})
+            script.log({"conn": conn, "event": "client-gone-while-stalled"})
             return False
         if action == "garbage":
             writer.write(b"\x00\xffthis is not SMTP\r\n")
