@@ -9,9 +9,9 @@ import Logging
 /// full, so a producer reading an endless stdin stays within bounded memory.
 ///
 /// A configuration verdict (TLS trust, STARTTLS, credentials) stops the run: nothing more is
-/// attempted and every waiting job is reported `notAttempted`. After `circuitBreakerThreshold`
-/// consecutive failures to reach the relay at all, the rest of the run is deferred without
-/// attempts instead of hammering an absent server.
+/// attempted and every waiting job is reported `notAttempted`. A relay that does not respond
+/// (connect failures and timeouts, see ``CircuitBreaker``) gets no attempts while the circuit
+/// is open: its messages are deferred instead of each waiting out a timeout.
 public final class DeliveryDispatcher: @unchecked Sendable {
     // All mutable state below is guarded by `condition`.
     private let condition = NSCondition()
@@ -26,8 +26,7 @@ public final class DeliveryDispatcher: @unchecked Sendable {
     private var waitingWorkers = 0
     private var producerWaiting = false
     private var stopReason: String?
-    private var unreachableReason: String?
-    private var consecutiveUnreachable = 0
+    private var breaker: CircuitBreaker
     private var generator: any RandomNumberGenerator
 
     private let transport: any MailTransport
@@ -36,7 +35,6 @@ public final class DeliveryDispatcher: @unchecked Sendable {
     private let observer: any DeliveryObserver
     private let now: @Sendable () -> Date
     private let queueCapacity: Int
-    private let circuitBreakerThreshold: Int
     private let logger: Logger
     private let clock = ContinuousClock()
 
@@ -44,7 +42,7 @@ public final class DeliveryDispatcher: @unchecked Sendable {
         transport: any MailTransport, connections: Int, policy: RetryPolicy, observer: any DeliveryObserver,
         logger: Logger, now: @escaping @Sendable () -> Date = { Date() },
         generator: any RandomNumberGenerator = SystemRandomNumberGenerator(),
-        circuitBreakerThreshold: Int? = nil
+        circuitBreakerThreshold: Int? = nil, circuitBreakerPause: Duration = .seconds(60)
     ) {
         self.transport = transport
         self.connections = max(1, connections)
@@ -54,7 +52,8 @@ public final class DeliveryDispatcher: @unchecked Sendable {
         self.now = now
         self.generator = generator
         self.queueCapacity = max(64, 4 * self.connections)
-        self.circuitBreakerThreshold = circuitBreakerThreshold ?? max(3, 2 * self.connections)
+        self.breaker = CircuitBreaker(threshold: circuitBreakerThreshold ?? max(3, 2 * self.connections),
+                                      pause: circuitBreakerPause, now: now)
     }
 
     /// Starts the worker threads. Call once, before `submit`.
@@ -166,7 +165,7 @@ public final class DeliveryDispatcher: @unchecked Sendable {
                 job = nil
             }
             if let job {
-                if let reason = unreachableReason {
+                if let reason = breaker.refusal() {
                     let failures = job.previousFailures + 1
                     let until = now().addingTimeInterval(policy.ceiling(afterFailure: failures).seconds)
                     return .skip(job, reason: reason, deferUntil: until)
@@ -229,7 +228,7 @@ public final class DeliveryDispatcher: @unchecked Sendable {
             case .deferUntil(let date):
                 return .deferred(until: date)
             case .retry(let wait):
-                if unreachableReason != nil {
+                if breaker.isOpen {
                     return .deferred(until: now().addingTimeInterval(policy.ceiling(afterFailure: failures).seconds))
                 }
                 delayed.append((clock.now.advanced(by: wait), job))
@@ -239,18 +238,11 @@ public final class DeliveryDispatcher: @unchecked Sendable {
         }
     }
 
-    /// Opens the circuit after too many consecutive failures to reach the relay at all.
+    /// Feeds the circuit breaker; says so when the relay stopped responding.
     private func trackReachability(_ attempt: DeliveryAttempt) {
-        let unreachable: Bool
-        switch attempt.failure {
-        case .couldNotConnect?, .couldNotResolveHost?: unreachable = true
-        case .timedOut? where attempt.stage == .connect || attempt.stage == .greeting: unreachable = true
-        default: unreachable = false
-        }
-        consecutiveUnreachable = unreachable ? consecutiveUnreachable + 1 : 0
-        if consecutiveUnreachable >= circuitBreakerThreshold && unreachableReason == nil {
-            unreachableReason = "relay unreachable after \(consecutiveUnreachable) consecutive connection failures"
-            logger.warning("deferring the rest of the run", metadata: ["reason": "\(unreachableReason ?? "")"])
+        if breaker.record(CircuitBreaker.outcome(of: attempt)) {
+            logger.warning("deferring messages without attempts while the relay does not respond",
+                           metadata: ["after": "\(breaker.threshold) attempts", "pause": "\(breaker.pause)"])
         }
     }
 }

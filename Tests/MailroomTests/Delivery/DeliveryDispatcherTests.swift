@@ -96,8 +96,9 @@ final class RecordingObserver: DeliveryObserver {
         let transport = InMemoryTransport { _, _ in
             DeliveryAttempt(failure: .timedOut, reply: nil, stage: .endOfData, messageFullySent: true)
         }
-        let (observer, _) = run(transport, jobs: 10)
-        #expect(transport.totalAttempts == 10)
+        // Fewer than the circuit breaker's threshold (2 x 4 connections): every one is attempted.
+        let (observer, _) = run(transport, jobs: 6)
+        #expect(transport.totalAttempts == 6)
         #expect(observer.finalDispositions().values.allSatisfy { $0 == .uncertain })
     }
 
@@ -123,5 +124,21 @@ final class RecordingObserver: DeliveryObserver {
         let finals = observer.finalDispositions()
         #expect(finals.count == 200)
         #expect(finals.values.allSatisfy { if case .deferred = $0 { true } else { false } })
+    }
+
+    /// A relay that accepts connections and then stops answering costs a reply timeout per
+    /// attempt: after a few in a row the rest is deferred without attempts.
+    @Test(arguments: [SMTPStage.greeting, .rcptTo, .endOfData])
+    func stallingRelayDefersTheRestWithoutHammering(stage: SMTPStage) {
+        let transport = InMemoryTransport { _, _ in
+            DeliveryAttempt(failure: .timedOut, reply: nil, stage: stage, messageFullySent: stage == .endOfData)
+        }
+        let (observer, stop) = run(transport, jobs: 200, connections: 2)
+        #expect(stop == nil)
+        #expect(transport.totalAttempts < 20, "\(transport.totalAttempts) attempts")
+        let finals = observer.finalDispositions()
+        #expect(finals.count == 200)
+        let deferred = finals.values.filter { if case .deferred = $0 { true } else { false } }.count
+        #expect(deferred >= 180, "\(finals.values)")
     }
 }
