@@ -15,6 +15,10 @@ final class CurlTransferContext {
     private(set) var lastReply: SMTPReply?
     /// True once the read callback has handed libcurl the last byte of the message.
     private(set) var messageExhausted = false
+    /// What the server's last EHLO reply offered. Kept across transfers: a reused connection
+    /// does not say EHLO again.
+    private(set) var offersAuth = false
+    private(set) var offersStartTLS = false
 
     private var message: [UInt8] = []
     /// Called once, before the first byte of the message is handed to libcurl.
@@ -100,6 +104,11 @@ final class CurlTransferContext {
 
     private func received(_ line: Substring) {
         if stage == .connect { stage = .greeting }
+        if stage == .ehlo, line.hasPrefix("250"), line.count > 4 {
+            let keyword = line.dropFirst(4).prefix { $0 != " " && $0 != "=" }.uppercased()
+            if keyword == "AUTH" { offersAuth = true }
+            if keyword == "STARTTLS" { offersStartTLS = true }
+        }
         guard let reply = parser.consume(line: line) else {
             if keepsTranscript { record("S: \(line)") }
             return
@@ -126,6 +135,8 @@ final class CurlTransferContext {
         }
         if named("EHLO") || named("HELO") {
             stage = .ehlo
+            offersAuth = false
+            offersStartTLS = false
         } else if named("STARTTLS") {
             stage = .starttls
         } else if named("AUTH") {
