@@ -53,9 +53,14 @@ struct ReplayCommand: AsyncParsableCommand {
             }
             let reporter = TerminalReporter(verbose: global.verbose, quiet: global.quiet)
             let delivery = runtime.delivery(transport, outbox: outbox, reporter: reporter)
-            let summary = runner.deliver(planned, selection: selection, dispatcher: delivery.dispatcher, recorder: delivery.recorder)
+            let trap = SignalTrap(command: "replay")
+            let summary = runner.deliver(planned, selection: selection, dispatcher: delivery.dispatcher, recorder: delivery.recorder,
+                                         stop: trap.stop)
             reporter.clearProgressLine()
             if let stop = summary.configurationError { Terminal.error(stop) }
+            if let reason = trap.stop.reason {
+                Terminal.error("replay: \(reason): the messages not attempted keep their state; run `mailroom replay` again to deliver them")
+            }
             if !global.quiet || summary.exitCode != 0 {
                 Terminal.error("replay: \(planned.count) selected; \(summary.line)")
             }

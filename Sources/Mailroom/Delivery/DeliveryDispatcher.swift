@@ -26,6 +26,8 @@ public final class DeliveryDispatcher: @unchecked Sendable {
     private var waitingWorkers = 0
     private var producerWaiting = false
     private var stopReason: String?
+    /// Set by ``interrupt(_:)``: like a stop, but not a configuration error.
+    private var interruptReason: String?
     private var breaker: CircuitBreaker
     private var generator: any RandomNumberGenerator
 
@@ -71,12 +73,12 @@ public final class DeliveryDispatcher: @unchecked Sendable {
     /// Queues a job, blocking while the queue is full. After a stop, the job is reported not attempted.
     public func submit(_ job: DeliveryJob) {
         condition.lock()
-        while ready.count - readyHead >= queueCapacity && stopReason == nil {
+        while ready.count - readyHead >= queueCapacity && stopReason == nil && interruptReason == nil {
             producerWaiting = true
             condition.wait()
         }
         producerWaiting = false
-        if let reason = stopReason {
+        if let reason = stopReason ?? interruptReason {
             condition.unlock()
             observer.didFinish(job, attempt: nil, verdict: nil, disposition: .notAttempted(reason: reason))
             return
@@ -97,6 +99,18 @@ public final class DeliveryDispatcher: @unchecked Sendable {
         let reason = stopReason
         condition.unlock()
         return reason
+    }
+
+    /// Starts no new attempt: the ones in flight finish, every waiting job (retries included) is
+    /// reported not attempted, and so is every job submitted later. For a run stopped by a signal.
+    public func interrupt(_ reason: String) {
+        condition.lock()
+        if interruptReason == nil {
+            interruptReason = reason
+            logger.notice("no new transactions: finishing the ones in flight", metadata: ["reason": "\(reason)"])
+            condition.broadcast()
+        }
+        condition.unlock()
     }
 
     /// True once a configuration error stopped the run; producers may stop reading input.
@@ -150,7 +164,7 @@ public final class DeliveryDispatcher: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         while true {
-            if let reason = stopReason {
+            if let reason = stopReason ?? interruptReason {
                 if let job = popAny() { return .skip(job, reason: reason, deferUntil: nil) }
                 return .exit
             }

@@ -31,10 +31,12 @@ public final class ReplayRunner {
     }
 
     /// Claims each planned message and hands it to the dispatcher; returns the run's summary.
+    /// On `stop` no further message is claimed and the claimed ones not yet attempted are left as they were.
     public func deliver(_ records: [MessageRecord], selection: ReplaySelection,
-                        dispatcher: DeliveryDispatcher, recorder: OutboxDeliveryRecorder) -> RunSummary {
+                        dispatcher: DeliveryDispatcher, recorder: OutboxDeliveryRecorder, stop: StopSignal? = nil) -> RunSummary {
+        stop?.onRaise { dispatcher.interrupt($0) }
         for record in records {
-            if dispatcher.isStopped { break }
+            if dispatcher.isStopped || stop?.reason != nil { break }
             do {
                 guard let claim = try outbox.claim(eventID: record.eventID, allowing: selection.claimableStates) else {
                     logger.info("skipped: claimed by another process or no longer selected", metadata: ["event": "\(record.eventID)"])

@@ -141,4 +141,31 @@ final class RecordingObserver: DeliveryObserver {
         let deferred = finals.values.filter { if case .deferred = $0 { true } else { false } }.count
         #expect(deferred >= 180, "\(finals.values)")
     }
+
+    /// A stop by signal: the attempt in flight finishes; the waiting jobs, and those submitted
+    /// later, are not attempted; it is not a configuration error.
+    @Test func interruptFinishesTheAttemptInFlightAndAttemptsNoMore() {
+        final class Box: @unchecked Sendable {
+            // @unchecked: set once before the first submit, read by the one worker.
+            var dispatcher: DeliveryDispatcher?
+        }
+        let box = Box()
+        let transport = InMemoryTransport { _, _ in
+            box.dispatcher?.interrupt("stopped by SIGTERM")
+            return .sent(reply: SMTPReply(code: 250, text: "ok"))
+        }
+        let observer = RecordingObserver()
+        let dispatcher = DeliveryDispatcher(transport: transport, connections: 1, policy: Self.fast, observer: observer,
+                                            logger: Logger(label: "test"))
+        box.dispatcher = dispatcher
+        dispatcher.start()
+        for n in 0..<50 { dispatcher.submit(Self.job(n)) }
+        let stop = dispatcher.finish()
+        #expect(stop == nil)
+        #expect(transport.totalAttempts == 1)
+        let finals = observer.finalDispositions()
+        #expect(finals.count == 50)
+        #expect(finals.values.filter { $0 == .sent }.count == 1)
+        #expect(finals.values.filter { $0 == .notAttempted(reason: "stopped by SIGTERM") }.count == 49)
+    }
 }
