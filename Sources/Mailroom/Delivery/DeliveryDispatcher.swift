@@ -1,4 +1,6 @@
+import DequeModule
 import Foundation
+import HeapModule
 import Logging
 
 /// Spreads messages over a fixed number of SMTP connections, each owned by its own thread,
@@ -15,9 +17,11 @@ import Logging
 public final class DeliveryDispatcher: @unchecked Sendable {
     // All mutable state below is guarded by `condition`.
     private let condition = NSCondition()
-    private var ready: [DeliveryJob] = []
-    private var readyHead = 0
-    private var delayed: [(due: ContinuousClock.Instant, job: DeliveryJob)] = []
+    private var ready = Deque<DeliveryJob>()
+    /// In-run retries, soonest first.
+    private var delayed = Heap<Delayed>()
+    /// Orders retries due at the same instant by when they were scheduled.
+    private var delayedCount = 0
     private var inputClosed = false
     private var liveWorkers = 0
     /// Workers waiting for a job, and whether the producer waits for room: a change wakes only
@@ -73,7 +77,7 @@ public final class DeliveryDispatcher: @unchecked Sendable {
     /// Queues a job, blocking while the queue is full. After a stop, the job is reported not attempted.
     public func submit(_ job: DeliveryJob) {
         condition.lock()
-        while ready.count - readyHead >= queueCapacity && stopReason == nil && interruptReason == nil {
+        while ready.count >= queueCapacity && stopReason == nil && interruptReason == nil {
             producerWaiting = true
             condition.wait()
         }
@@ -170,11 +174,10 @@ public final class DeliveryDispatcher: @unchecked Sendable {
             }
             let instant = clock.now
             let job: DeliveryJob?
-            if readyHead < ready.count {
+            if !ready.isEmpty {
                 job = popReady()
-            } else if let index = delayed.indices.min(by: { delayed[$0].due < delayed[$1].due }),
-                      delayed[index].due <= instant {
-                job = delayed.remove(at: index).job
+            } else if let soonest = delayed.min, soonest.due <= instant {
+                job = delayed.removeMin().job
             } else {
                 job = nil
             }
@@ -188,7 +191,7 @@ public final class DeliveryDispatcher: @unchecked Sendable {
             }
             if inputClosed && delayed.isEmpty { return .exit }
             waitingWorkers += 1
-            if let soonest = delayed.map(\.due).min() {
+            if let soonest = delayed.min?.due {
                 let wait = instant.duration(to: soonest)
                 _ = condition.wait(until: Date().addingTimeInterval(max(wait.seconds, 0.001)))
             } else {
@@ -199,21 +202,16 @@ public final class DeliveryDispatcher: @unchecked Sendable {
     }
 
     private func popReady() -> DeliveryJob {
-        let job = ready[readyHead]
-        readyHead += 1
-        if readyHead > 1024 && readyHead * 2 > ready.count {
-            ready.removeFirst(readyHead)
-            readyHead = 0
-        }
+        let job = ready.removeFirst()
         // A blocked producer is woken once half the queue is free, to refill it in one go
         // rather than one job per wake-up.
-        if producerWaiting && ready.count - readyHead <= queueCapacity / 2 { condition.broadcast() }
+        if producerWaiting && ready.count <= queueCapacity / 2 { condition.broadcast() }
         return job
     }
 
     private func popAny() -> DeliveryJob? {
-        if readyHead < ready.count { return popReady() }
-        return delayed.popLast()?.job
+        if !ready.isEmpty { return popReady() }
+        return delayed.popMin()?.job
     }
 
     /// Applies the verdict and the retry policy; schedules in-run retries.
@@ -245,7 +243,8 @@ public final class DeliveryDispatcher: @unchecked Sendable {
                 if breaker.isOpen {
                     return .deferred(until: now().addingTimeInterval(policy.ceiling(afterFailure: failures).seconds))
                 }
-                delayed.append((clock.now.advanced(by: wait), job))
+                delayedCount += 1
+                delayed.insert(Delayed(due: clock.now.advanced(by: wait), order: delayedCount, job: job))
                 condition.broadcast()
                 return .retrying(after: wait)
             }
@@ -259,4 +258,14 @@ public final class DeliveryDispatcher: @unchecked Sendable {
                            metadata: ["after": "\(breaker.threshold) attempts", "pause": "\(breaker.pause)"])
         }
     }
+}
+
+/// An in-run retry waiting for its time.
+private struct Delayed: Comparable {
+    var due: ContinuousClock.Instant
+    var order: Int
+    var job: DeliveryJob
+
+    static func < (lhs: Delayed, rhs: Delayed) -> Bool { (lhs.due, lhs.order) < (rhs.due, rhs.order) }
+    static func == (lhs: Delayed, rhs: Delayed) -> Bool { (lhs.due, lhs.order) == (rhs.due, rhs.order) }
 }
