@@ -34,19 +34,19 @@ public final class CurlSMTPConnection: MailConnection {
     }
 
     /// Delivers one message; retries once on a fresh connection when a reused one proves stale.
-    public func send(_ message: ComposedMessage, beforeData: () -> Void) -> DeliveryAttempt {
+    public func send(_ message: ComposedMessage, beforeData: () -> Bool) -> DeliveryAttempt {
         // The hook only runs inside this call, during curl_easy_perform; it never outlives it.
         withoutActuallyEscaping(beforeData) { beforeData in
             var announced = false
             return send(message) {
-                guard !announced else { return }
+                guard !announced else { return true }
                 announced = true
-                beforeData()
+                return beforeData()
             }
         }
     }
 
-    private func send(_ message: ComposedMessage, announcingData beforeData: @escaping () -> Void) -> DeliveryAttempt {
+    private func send(_ message: ComposedMessage, announcingData beforeData: @escaping () -> Bool) -> DeliveryAttempt {
         let clock = ContinuousClock()
         let start = clock.now
         if let refusal = Self.envelopeRefusal(message.envelope) {
@@ -89,7 +89,7 @@ public final class CurlSMTPConnection: MailConnection {
 
     /// Runs one transaction; per-message options are set anew because libcurl keeps the old ones.
     private func transfer(_ message: ComposedMessage, on handle: UnsafeMutableRawPointer, freshConnection: Bool,
-                          beforeData: @escaping () -> Void) -> CurlTransferOutcome {
+                          beforeData: @escaping () -> Bool) -> CurlTransferOutcome {
         context.reset(message: message.bytes, implicitTLS: settings.endpoint.security == .implicitTLS,
                       keepTranscript: logger.logLevel <= .trace, beforeData: beforeData)
         defer { context.finish() }
@@ -121,7 +121,7 @@ public final class CurlSMTPConnection: MailConnection {
         return CurlTransferOutcome(
             code: code, responseCode: responseCode, newConnections: newConnections,
             errorText: String(cString: errorBuffer), stage: context.stage, lastReply: context.lastReply,
-            messageExhausted: context.messageExhausted, transcript: context.transcript,
+            messageExhausted: context.messageExhausted, transcript: context.transcript, abandoned: context.abandoned,
             session: .init(plaintext: settings.endpoint.security == .plaintext, hasCredentials: settings.username != nil,
                            offersAuth: context.offersAuth, offersStartTLS: context.offersStartTLS))
     }

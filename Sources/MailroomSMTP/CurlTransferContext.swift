@@ -1,3 +1,4 @@
+import CCurl
 import Mailroom
 
 /// What the C callbacks of one connection read from and write to.
@@ -21,8 +22,11 @@ final class CurlTransferContext {
     private(set) var offersStartTLS = false
 
     private var message: [UInt8] = []
-    /// Called once, before the first byte of the message is handed to libcurl.
-    private var beforeData: (() -> Void)?
+    /// Called once, before the first byte of the message is handed to libcurl; false gives the
+    /// transaction up there.
+    private var beforeData: (() -> Bool)?
+    /// True when `beforeData` gave the transaction up: libcurl reports an abort by callback.
+    private(set) var abandoned = false
     private var offset = 0
     private var implicitTLS = false
     private var parser = SMTPReplyParser()
@@ -40,13 +44,14 @@ final class CurlTransferContext {
     var socket: Int32 = -1
     private static let transcriptLimit = 200
 
-    func reset(message: [UInt8], implicitTLS: Bool, keepTranscript: Bool, beforeData: (() -> Void)?) {
+    func reset(message: [UInt8], implicitTLS: Bool, keepTranscript: Bool, beforeData: (() -> Bool)?) {
         self.message = message
         self.keepsTranscript = keepTranscript
         self.beforeData = beforeData
         self.offset = 0
         self.implicitTLS = implicitTLS
         messageExhausted = false
+        abandoned = false
         stage = .connect
         lastReply = nil
         transcript = []
@@ -69,7 +74,10 @@ final class CurlTransferContext {
     func read(into buffer: UnsafeMutablePointer<CChar>, capacity: Int) -> Int {
         if let announce = beforeData {
             beforeData = nil
-            announce()
+            guard announce() else {
+                abandoned = true
+                return ccurl_read_abort()
+            }
         }
         let count = min(capacity, message.count - offset)
         guard count > 0 else {

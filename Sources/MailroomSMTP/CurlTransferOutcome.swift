@@ -16,6 +16,8 @@ struct CurlTransferOutcome {
     var lastReply: SMTPReply?
     var messageExhausted: Bool
     var transcript: [String]
+    /// The caller gave the transaction up before the message data (see ``CurlTransferContext``).
+    var abandoned = false
     /// A failure found before calling libcurl.
     var localProblem: String?
     /// What is known about the session, to tell a refusal every message would get.
@@ -100,6 +102,7 @@ struct CurlTransferOutcome {
 
     private func failure(reply: SMTPReply?) -> TransportFailure {
         switch code {
+        case CURLE_ABORTED_BY_CALLBACK where abandoned: return .abandoned
         case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY: return .couldNotResolveHost
         case CURLE_COULDNT_CONNECT: return .couldNotConnect
         case CURLE_OPERATION_TIMEDOUT: return .timedOut

@@ -42,13 +42,15 @@ public final class InMemoryTransport: MailTransport, Sendable {
         return Connection(transport: self, index: index)
     }
 
-    fileprivate func send(_ message: ComposedMessage, connection: Int, beforeData: () -> Void) -> DeliveryAttempt {
+    fileprivate func send(_ message: ComposedMessage, connection: Int, beforeData: () -> Bool) -> DeliveryAttempt {
         let count = state.withLock { state in
             state.attemptsByMessageID[message.messageID, default: 0] += 1
             return state.attemptsByMessageID[message.messageID, default: 0]
         }
         let attempt = respond(message, count)
-        if attempt.stage == .data || attempt.stage == .endOfData || attempt.messageFullySent { beforeData() }
+        if attempt.stage == .data || attempt.stage == .endOfData || attempt.messageFullySent, !beforeData() {
+            return DeliveryAttempt(failure: .abandoned, reply: nil, stage: .data, messageFullySent: false)
+        }
         if attempt.failure == nil {
             state.withLock {
                 $0.deliveries.append(Delivery(envelope: message.envelope, bytes: message.bytes, connection: connection))
@@ -64,7 +66,7 @@ public final class InMemoryTransport: MailTransport, Sendable {
             self.transport = transport
             self.index = index
         }
-        func send(_ message: ComposedMessage, beforeData: () -> Void) -> DeliveryAttempt {
+        func send(_ message: ComposedMessage, beforeData: () -> Bool) -> DeliveryAttempt {
             transport.send(message, connection: index, beforeData: beforeData)
         }
         func close() {}

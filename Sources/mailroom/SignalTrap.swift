@@ -4,8 +4,8 @@ import Mailroom
 import Synchronization
 
 /// SIGTERM and SIGINT during `send` and `replay`: the first raises a ``StopSignal`` (no more
-/// input, no new transactions, the ones in flight finish, the summary is printed, the exit code
-/// is the contract's); a second one, or transactions still running after `grace`, end the
+/// input, no new transactions, those in flight finish or, before their message data, are given
+/// up; the summary is printed, the exit code is the contract's); a second one, or transactions still running after `grace`, end the
 /// process at once with 128 + the signal number. What was in flight then is found by the next
 /// run's recovery (uncertain once its data may have gone out).
 final class SignalTrap {
@@ -26,8 +26,8 @@ final class SignalTrap {
                     Terminal.error("\(command): \(name) again: stopping at once")
                     _exit(128 + number)
                 }
-                Terminal.error("\(command): \(name): reading no more input and finishing the transactions in flight "
-                               + "(at most \(grace); a second signal stops at once)")
+                Terminal.error("\(command): \(name): reading no more input; the transactions already sending a message "
+                               + "finish (at most \(grace)), the others are given up; a second signal stops at once")
                 stop.raise("stopped by \(name)")
                 DispatchQueue.global().asyncAfter(deadline: .now() + grace.seconds) {
                     Terminal.error("\(command): transactions still running \(grace) after \(name): stopping now")

@@ -64,7 +64,7 @@ public enum DeliveryClassifier {
             return .permanent
         case .timedOut, .connectionLost, .protocolViolation, .rejected:
             return messageFullySent ? .uncertain : .transient
-        case .couldNotResolveHost, .couldNotConnect, .tlsHandshakeFailed:
+        case .couldNotResolveHost, .couldNotConnect, .tlsHandshakeFailed, .abandoned:
             return .transient
         }
     }
@@ -86,6 +86,7 @@ public enum DeliveryClassifier {
             "the relay requires authentication and no credentials are configured: set smtp.username "
                 + "(or MAILROOM_SMTP_USERNAME) and MAILROOM_SMTP_PASSWORD"
         case .encryptionRequired: "the relay requires TLS on this plain connection: add ?tls=starttls to the SMTP URL"
+        case .abandoned: "given up before the message data: the run is stopping"
         case .local(let reason): "local error: \(reason)"
         }
     }

@@ -105,8 +105,9 @@ public final class DeliveryDispatcher: @unchecked Sendable {
         return reason
     }
 
-    /// Starts no new attempt: the ones in flight finish, every waiting job (retries included) is
-    /// reported not attempted, and so is every job submitted later. For a run stopped by a signal.
+    /// Starts no new attempt: those in flight finish if their message data has begun, else they
+    /// are given up before it; every waiting job (retries included) is reported not attempted,
+    /// and so is every job submitted later. For a run stopped by a signal.
     public func interrupt(_ reason: String) {
         condition.lock()
         if interruptReason == nil {
@@ -115,6 +116,12 @@ public final class DeliveryDispatcher: @unchecked Sendable {
             condition.broadcast()
         }
         condition.unlock()
+    }
+
+    private func interruption() -> String? {
+        condition.lock()
+        defer { condition.unlock() }
+        return interruptReason
     }
 
     /// True once a configuration error stopped the run; producers may stop reading input.
@@ -153,8 +160,19 @@ public final class DeliveryDispatcher: @unchecked Sendable {
                 let started = job
                 var announced = false
                 let attempt = connection.send(job.message) {
+                    // A run stopping by signal sends no message data it has not begun.
+                    if let reason = interruption() {
+                        logger.info("giving up a transaction before its data", metadata: ["event": "\(started.eventID)", "reason": "\(reason)"])
+                        return false
+                    }
                     announced = true
                     observer.willAttempt(started)
+                    return true
+                }
+                if attempt.failure == .abandoned {
+                    observer.didFinish(job, attempt: nil, verdict: nil,
+                                       disposition: .notAttempted(reason: interruption() ?? "given up before the data"))
+                    continue
                 }
                 if !announced { observer.willAttempt(job) }
                 let verdict = DeliveryClassifier.verdict(for: attempt)

@@ -19,8 +19,9 @@ public protocol MailConnection: AnyObject {
     /// `beforeData` is called at most once, on this thread, just before the first byte of the
     /// message goes to the server (after `354`): from then on the server may end up with the
     /// message whatever happens to us, so the caller journals the attempt there. An attempt that
-    /// fails earlier never calls it.
-    func send(_ message: ComposedMessage, beforeData: () -> Void) -> DeliveryAttempt
+    /// fails earlier never calls it. When it returns false the transaction is given up there,
+    /// before any byte of the message is sent, and the attempt fails with `.abandoned`.
+    func send(_ message: ComposedMessage, beforeData: () -> Bool) -> DeliveryAttempt
     /// Says QUIT and closes; the connection may be used again afterwards (it reconnects).
     func close()
 }
@@ -28,6 +29,6 @@ public protocol MailConnection: AnyObject {
 extension MailConnection {
     /// Delivers one message with nothing to do before its data.
     public func send(_ message: ComposedMessage) -> DeliveryAttempt {
-        send(message, beforeData: {})
+        send(message, beforeData: { true })
     }
 }

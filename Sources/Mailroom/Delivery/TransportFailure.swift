@@ -27,6 +27,9 @@ public enum TransportFailure: Sendable, Equatable, Codable {
     case authenticationRequired
     /// The server refused MAIL or RCPT on a plain connection because it requires TLS first.
     case encryptionRequired
+    /// Given up by us just before the message data (the run is stopping): nothing of the message
+    /// was sent.
+    case abandoned
     /// A problem on our side that no retry fixes (bad option, out of memory, invalid address).
     case local(String)
 }

@@ -1,8 +1,9 @@
 import Synchronization
 
 /// A request to end a run early, from SIGTERM or SIGINT: no more input is read and no new
-/// transaction starts; the transactions in flight finish and every result is recorded. The
-/// messages not attempted stay in the outbox for `mailroom replay`.
+/// transaction starts; a transaction in flight finishes if its message data has begun, else it
+/// is given up before the data (see ``DeliveryDispatcher/interrupt(_:)``). Every result is
+/// recorded; the messages not attempted stay in the outbox for `mailroom replay`.
 ///
 /// ``SendPipeline/consume(_:source:stop:)`` and ``ReplayRunner/deliver(_:selection:dispatcher:recorder:stop:)``
 /// react to it; the CLI raises it.

@@ -64,6 +64,25 @@ struct SignalTests {
         #expect(result.stderr.contains("stopped by SIGTERM"), "\(result)")
     }
 
+    @Test("a signal while the relay has not yet said 354: the transaction is given up before the data, every message kept")
+    func signalBeforeTheDataGivesTheTransactionUp() async throws {
+        let server = try TestServer.scripted(#"{"connections": [{"DATA": {"action": "delay", "seconds": 2, "reply": "354 go ahead"}}]}"#)
+        defer { server.stop() }
+        let workspace = try Workspace(config: ["smtp.connections": "1"])
+        let running = try workspace.start(["send", "--smtp-url", "smtp://127.0.0.1:\(server.port)", "-"], input: .pipe)
+        try running.write(TestEvents.make(3, prefix: "evt_sigd").ndjson)
+        let inData = try await eventually { try server.receivedLines().contains("DATA") }
+        try #require(inData)
+        kill(running.processIdentifier, SIGTERM)
+        let result = await running.wait()
+        try? running.closeInput()
+        #expect(result.status == 75, "\(result)")
+        let records = try await workspace.list()
+        #expect(records.count == 3)
+        #expect(records.allSatisfy { $0.state == "queued" }, "\(records.map(\.state))")
+        #expect(try server.log().filter { $0["data"] != nil }.isEmpty, "message data was sent after the signal")
+    }
+
     @Test("a second signal stops at once: exit 128 + the signal, even with a transaction stalled")
     func secondSignalStopsAtOnce() async throws {
         let server = try TestServer.scripted(#"{"connections": [{"DOT": {"action": "stall"}}]}"#)
