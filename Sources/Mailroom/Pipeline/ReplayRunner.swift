@@ -31,12 +31,18 @@ public final class ReplayRunner {
     }
 
     /// Claims each planned message and hands it to the dispatcher; returns the run's summary.
-    /// On `stop` no further message is claimed and the claimed ones not yet attempted are left as they were.
+    /// On `stop` no further message is claimed: those not reached, and the claimed ones not yet
+    /// attempted, keep their state and count as not attempted.
     public func deliver(_ records: [MessageRecord], selection: ReplaySelection,
                         dispatcher: DeliveryDispatcher, recorder: OutboxDeliveryRecorder, stop: StopSignal? = nil) -> RunSummary {
         stop?.onRaise { dispatcher.interrupt($0) }
-        for record in records {
-            if dispatcher.isStopped || stop?.reason != nil { break }
+        var notReached = 0
+        for (index, record) in records.enumerated() {
+            if dispatcher.isStopped { break }
+            if stop?.reason != nil {
+                notReached = records.count - index
+                break
+            }
             do {
                 guard let claim = try outbox.claim(eventID: record.eventID, allowing: selection.claimableStates) else {
                     logger.info("skipped: claimed by another process or no longer selected", metadata: ["event": "\(record.eventID)"])
@@ -62,6 +68,7 @@ public final class ReplayRunner {
         summary.configurationError = dispatcher.finish()
         recorder.finish()
         summary.addDeliveries(of: recorder.summary)
+        summary.notAttempted += notReached
         return summary
     }
 }
