@@ -3,7 +3,7 @@ import Foundation
 /// Stops attempts to a relay that does not respond, and lets one through again after a pause.
 ///
 /// A relay that cannot be reached, or that stops answering (a timeout at any stage), costs a
-/// connect or reply timeout per attempt: with 1,000 messages that is hours for nothing. After
+/// connect or reply timeout per attempt, and a large run of them costs hours for nothing. After
 /// `threshold` such attempts in a row the circuit opens: attempts are refused (the dispatcher
 /// defers their messages) until `pause` has passed; then one attempt is let through as a probe.
 /// A probe that gets an answer closes the circuit; one that does not opens it for another pause.
