@@ -68,16 +68,19 @@ struct SignalTests {
 
     @Test("a signal while the relay has not yet said 354: the transaction is given up before the data, every message kept")
     func signalBeforeTheDataGivesTheTransactionUp() async throws {
-        // Long enough that the signal is in before the 354 on a loaded machine; the run then ends
-        // as soon as the 354 comes.
-        let server = try TestServer.scripted(#"{"connections": [{"DATA": {"action": "delay", "seconds": 8, "reply": "354 go ahead"}}]}"#)
+        // The 354 comes only once the signal was taken (the test creates the file then).
+        let go = try TestServer.makeTemporaryDirectory().appendingPathComponent("go")
+        let server = try TestServer.scripted(#"{"connections": [{"DATA": {"action": "wait-for-file", "path": "\#(go.path)", "reply": "354 go ahead"}}]}"#)
         defer { server.stop() }
-        let workspace = try Workspace(config: ["smtp.connections": "1", "smtp.reply_timeout": "30s"])
+        let workspace = try Workspace(config: ["smtp.connections": "1", "smtp.reply_timeout": "120s"])
         let running = try workspace.start(["send", "--smtp-url", "smtp://127.0.0.1:\(server.port)", "-"], input: .pipe)
         try running.write(TestEvents.make(3, prefix: "evt_sigd").ndjson)
-        let inData = try await eventually { try server.receivedLines().contains("DATA") }
+        let inData = try await eventually { try server.log().contains { $0["event"] as? String == "waiting-for-file" } }
         try #require(inData)
         kill(running.processIdentifier, SIGTERM)
+        let taken = try await eventually { running.stderrSoFar().contains("reading no more input") }
+        #expect(taken, "\(running.stderrSoFar())")
+        try Data().write(to: go)
         let result = await running.wait()
         try? running.closeInput()
         #expect(result.status == 75, "\(result)")
