@@ -1,4 +1,7 @@
 import CCurl
+#if canImport(Glibc)
+import Glibc
+#endif
 import Mailroom
 
 extension CurlSMTPConnection {
@@ -63,7 +66,12 @@ extension CurlSMTPConnection {
             ccurl_easy_setopt_read_function(handle) { buffer, size, count, userdata in
                 guard let buffer, let userdata else { return ccurl_read_abort() }
                 let context = Unmanaged<CurlTransferContext>.fromOpaque(userdata).takeUnretainedValue()
-                return context.read(into: buffer, capacity: size * count) ?? ccurl_read_abort()
+                return context.read(into: buffer, capacity: size * count)
+            },
+            ccurl_easy_setopt_pointer(handle, CURLOPT_SOCKOPTDATA, contextPointer),
+            ccurl_easy_setopt_sockopt_function(handle) { userdata, socket, _ in
+                if let userdata { Unmanaged<CurlTransferContext>.fromOpaque(userdata).takeUnretainedValue().socket = socket }
+                return Int32(CURL_SOCKOPT_OK)
             },
             ccurl_easy_setopt_debug_function(handle) { _, type, data, size, userdata in
                 guard let data, let userdata else { return 0 }
@@ -76,6 +84,12 @@ extension CurlSMTPConnection {
                 }
                 let context = Unmanaged<CurlTransferContext>.fromOpaque(userdata).takeUnretainedValue()
                 context.debug(kind: kind, bytes: UnsafeRawBufferPointer(start: data, count: size))
+                if context.abandonConnection {
+                    // The QUIT is written (libcurl reports a command after sending it); its reply is
+                    // not worth a reply timeout. Shutting the socket makes the wait end at once.
+                    context.abandonConnection = false
+                    if context.socket >= 0 { _ = shutdown(context.socket, Int32(SHUT_RDWR)) }
+                }
                 return 0
             },
         ]

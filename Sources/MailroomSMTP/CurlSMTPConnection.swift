@@ -123,6 +123,8 @@ public final class CurlSMTPConnection: MailConnection {
         return CurlTransferOutcome(
             code: code, responseCode: responseCode, newConnections: newConnections,
             errorText: String(cString: errorBuffer), stage: context.stage, lastReply: context.lastReply,
-            messageExhausted: context.messageExhausted, transcript: context.transcript)
+            messageExhausted: context.messageExhausted, transcript: context.transcript, abandoned: context.abandoned,
+            session: .init(plaintext: settings.endpoint.security == .plaintext, hasCredentials: settings.username != nil,
+                           offersAuth: context.offersAuth, offersStartTLS: context.offersStartTLS))
     }
 }

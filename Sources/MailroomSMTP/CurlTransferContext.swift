@@ -1,3 +1,4 @@
+import CCurl
 import Mailroom
 
 /// What the C callbacks of one connection read from and write to.
@@ -15,17 +16,32 @@ final class CurlTransferContext {
     private(set) var lastReply: SMTPReply?
     /// True once the read callback has handed libcurl the last byte of the message.
     private(set) var messageExhausted = false
+    /// What the server's last EHLO reply offered. Kept across transfers: a reused connection
+    /// does not say EHLO again.
+    private(set) var offersAuth = false
+    private(set) var offersStartTLS = false
 
     private var message: [UInt8] = []
-    /// Called once, before the first byte of the message is handed to libcurl; false aborts the
-    /// transfer with no byte of the message sent.
+    /// Called once, before the first byte of the message is handed to libcurl; false gives the
+    /// transaction up there.
     private var beforeData: (() -> Bool)?
+    /// True when `beforeData` gave the transaction up: libcurl reports an abort by callback.
+    private(set) var abandoned = false
     private var offset = 0
     private var implicitTLS = false
     private var parser = SMTPReplyParser()
     private var awaitingAuthContinuation = false
     /// libcurl says QUIT on its own after a failed transaction: its 221 must not hide the failure.
     private var quitSent = false
+    /// True during a transfer: a QUIT then ends a failed transaction, on a connection libcurl is
+    /// about to drop.
+    private var inTransfer = false
+    /// Set when that QUIT was written: the caller shuts the socket, so that libcurl does not wait
+    /// a whole reply timeout more for the 221 of a relay that stalled or is gone.
+    var abandonConnection = false
+    /// The socket of the connection libcurl opened last (CURLOPT_SOCKOPTFUNCTION); -1 before one.
+    /// CURLINFO_ACTIVESOCKET no longer names a connection that is being closed.
+    var socket: Int32 = -1
     private static let transcriptLimit = 200
 
     func reset(message: [UInt8], implicitTLS: Bool, keepTranscript: Bool, beforeData: (() -> Bool)?) {
@@ -35,26 +51,33 @@ final class CurlTransferContext {
         self.offset = 0
         self.implicitTLS = implicitTLS
         messageExhausted = false
+        abandoned = false
         stage = .connect
         lastReply = nil
         transcript = []
         parser.reset()
         awaitingAuthContinuation = false
         quitSent = false
+        inTransfer = true
+        abandonConnection = false
     }
 
     /// Releases the message bytes once the transfer is over.
     func finish() {
         message = []
         beforeData = nil
+        inTransfer = false
+        abandonConnection = false
     }
 
-    /// Copies the next part of the message into libcurl's buffer; 0 means end of message, nil
-    /// that the transfer must be aborted before the message.
-    func read(into buffer: UnsafeMutablePointer<CChar>, capacity: Int) -> Int? {
+    /// Copies the next part of the message into libcurl's buffer; 0 means end of message.
+    func read(into buffer: UnsafeMutablePointer<CChar>, capacity: Int) -> Int {
         if let announce = beforeData {
             beforeData = nil
-            guard announce() else { return nil }
+            guard announce() else {
+                abandoned = true
+                return ccurl_read_abort()
+            }
         }
         let count = min(capacity, message.count - offset)
         guard count > 0 else {
@@ -89,6 +112,11 @@ final class CurlTransferContext {
 
     private func received(_ line: Substring) {
         if stage == .connect { stage = .greeting }
+        if stage == .ehlo, line.hasPrefix("250"), line.count > 4 {
+            let keyword = line.dropFirst(4).prefix { $0 != " " && $0 != "=" }.uppercased()
+            if keyword == "AUTH" { offersAuth = true }
+            if keyword == "STARTTLS" { offersStartTLS = true }
+        }
         guard let reply = parser.consume(line: line) else {
             if keepsTranscript { record("S: \(line)") }
             return
@@ -115,6 +143,8 @@ final class CurlTransferContext {
         }
         if named("EHLO") || named("HELO") {
             stage = .ehlo
+            offersAuth = false
+            offersStartTLS = false
         } else if named("STARTTLS") {
             stage = .starttls
         } else if named("AUTH") {
@@ -127,6 +157,7 @@ final class CurlTransferContext {
             stage = .data
         } else if named("QUIT") {
             quitSent = true  // the stage that failed stays the one reported
+            abandonConnection = inTransfer
         }
         guard keepsTranscript else { return }
         if named("AUTH") {

@@ -16,8 +16,21 @@ struct CurlTransferOutcome {
     var lastReply: SMTPReply?
     var messageExhausted: Bool
     var transcript: [String]
+    /// The caller gave the transaction up before the message data (see ``CurlTransferContext``).
+    var abandoned = false
     /// A failure found before calling libcurl.
     var localProblem: String?
+    /// What is known about the session, to tell a refusal every message would get.
+    var session = Session()
+
+    struct Session {
+        /// No TLS on this connection (the URL says so).
+        var plaintext = false
+        var hasCredentials = false
+        /// From the server's EHLO reply.
+        var offersAuth = false
+        var offersStartTLS = false
+    }
 
     static func localProblem(_ problem: String) -> CurlTransferOutcome {
         CurlTransferOutcome(code: CURLE_FAILED_INIT, responseCode: 0, newConnections: 0, errorText: problem, stage: .connect,
@@ -74,8 +87,22 @@ struct CurlTransferOutcome {
         return code == CURLE_OK ? "sent (\(lastReply.map { "\($0)" } ?? "250"))" : "\(detail) at \(stage.rawValue)\(reply)"
     }
 
+    /// A refusal of MAIL or RCPT that says the session, not the message, is wrong: authentication
+    /// required (530, or a 5.7.x security refusal when AUTH was offered and we have no
+    /// credentials) or TLS required on a plain connection.
+    private func refusal(_ reply: SMTPReply) -> TransportFailure {
+        let policy = reply.code == 530 || reply.enhancedCode?.hasPrefix("5.7.") == true
+        guard policy, stage == .mailFrom || stage == .rcptTo else { return .rejected }
+        if session.plaintext && (reply.text.uppercased().contains("TLS") || (reply.code == 530 && session.offersStartTLS)) {
+            return .encryptionRequired
+        }
+        if !session.hasCredentials && session.offersAuth { return .authenticationRequired }
+        return .rejected
+    }
+
     private func failure(reply: SMTPReply?) -> TransportFailure {
         switch code {
+        case CURLE_ABORTED_BY_CALLBACK where abandoned: return .abandoned
         case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY: return .couldNotResolveHost
         case CURLE_COULDNT_CONNECT: return .couldNotConnect
         case CURLE_OPERATION_TIMEDOUT: return .timedOut
@@ -87,11 +114,11 @@ struct CurlTransferOutcome {
             return .tlsHandshakeFailed
         // Both mean "the server said no" when a 4xx/5xx reply was read, else a broken conversation.
         case CURLE_SEND_ERROR, CURLE_RECV_ERROR, CURLE_GOT_NOTHING:
-            return reply == nil ? .connectionLost : .rejected
+            return reply.map(refusal) ?? .connectionLost
         case CURLE_WEIRD_SERVER_REPLY:
-            return reply == nil ? .protocolViolation : .rejected
+            return reply.map(refusal) ?? .protocolViolation
         case CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ENGINE_NOTFOUND, CURLE_SSL_ENGINE_INITFAILED, CURLE_SSL_CRL_BADFILE:
-            return .local("TLS set-up failed on our side: \(detail)")
+            return .tlsSetupFailed
         default:
             return .local(detail)
         }

@@ -48,12 +48,8 @@ public final class InMemoryTransport: MailTransport, Sendable {
             return state.attemptsByMessageID[message.messageID, default: 0]
         }
         let attempt = respond(message, count)
-        if attempt.stage == .data || attempt.stage == .endOfData || attempt.messageFullySent || attempt.failure == nil {
-            guard beforeData() else {
-                return DeliveryAttempt(failure: .local("aborted before the message data"), reply: nil, stage: .data,
-                                       messageFullySent: false, detail: "aborted before the message data",
-                                       duration: .zero)
-            }
+        if attempt.stage == .data || attempt.stage == .endOfData || attempt.messageFullySent, !beforeData() {
+            return DeliveryAttempt(failure: .abandoned, reply: nil, stage: .data, messageFullySent: false)
         }
         if attempt.failure == nil {
             state.withLock {

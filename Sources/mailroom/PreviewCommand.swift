@@ -17,8 +17,11 @@ struct PreviewCommand: AsyncParsableCommand {
     @Argument(help: "A template name (closure-confirmation, withdrawal-reminder, retention-notice).")
     var template: String?
 
-    @Option(help: "A file holding one event.")
+    @Option(help: "A file holding one event (JSON, on one line or several), or NDJSON with --line.")
     var event: String?
+
+    @Option(help: "With --event: preview the event on this line (1 = the first) of an NDJSON file.")
+    var line: Int?
 
     @Option(help: "Which sample locale to use with TEMPLATE (e.g. de); default en.")
     var locale: String?
@@ -30,6 +33,10 @@ struct PreviewCommand: AsyncParsableCommand {
         if (template == nil) == (event == nil) {
             throw ValidationError("give either --event FILE or a TEMPLATE name")
         }
+        if let line {
+            if event == nil { throw ValidationError("--line picks a line of the --event file; give --event FILE") }
+            if line < 1 { throw ValidationError("--line counts from 1, found \(line)") }
+        }
     }
 
     func run() async throws {
@@ -37,13 +44,7 @@ struct PreviewCommand: AsyncParsableCommand {
             let runtime = try await Runtime.load(global)
             let factory = try runtime.factory()
             let (bytes, source) = try eventBytes(catalog: factory.catalog)
-            let decoded: Event
-            do {
-                // A whole file: one event, on one line or pretty-printed over several.
-                decoded = try EventDecoder().decode(bytes.trimmingTrailingWhitespace(), lineNumber: 1, source: source)
-            } catch {
-                throw Failure.input("\(error)")
-            }
+            let decoded = try decode(bytes, source: source)
             let made: MessageFactory.Made
             do {
                 made = try factory.make(decoded, date: Date())
@@ -52,6 +53,32 @@ struct PreviewCommand: AsyncParsableCommand {
             }
             show(made, composer: factory.composer)
             return ExitStatus.success
+        }
+    }
+
+    /// The file's one event (on one line or pretty-printed over several), or the one on `--line`.
+    private func decode(_ bytes: [UInt8], source: String) throws -> Event {
+        let lines = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+        if let line {
+            guard line <= lines.count else { throw Failure.usage("--line \(line): \(source) has \(lines.count) line(s)") }
+            do {
+                return try EventDecoder().decode(Array(lines[line - 1]).trimmingTrailingWhitespace(), lineNumber: line, source: source)
+            } catch {
+                throw Failure.input("\(error)")
+            }
+        }
+        do {
+            return try EventDecoder().decode(bytes.trimmingTrailingWhitespace(), lineNumber: 1, source: source)
+        } catch {
+            // Several events, one per line, read as one document fail after the first: say what to do.
+            let events = lines.filter { line in
+                (try? EventDecoder().decode(Array(line).trimmingTrailingWhitespace(), lineNumber: 1, source: source)) != nil
+            }.count
+            if events > 1 {
+                throw Failure.usage("--event takes one event, but \(source) holds \(events) (NDJSON); "
+                                    + "pick one with --line N (1 = the first line)")
+            }
+            throw Failure.input("\(error)")
         }
     }
 

@@ -33,7 +33,8 @@ struct ReplayCommand: AsyncParsableCommand {
         try await Self.reportingFailures {
             let selection = ReplaySelection(states: states.isEmpty ? nil : Set(states), eventIDs: messages,
                                             since: try sinceDate(), force: force)
-            if let problem = selection.problem { throw Failure.usage(problem) }
+            // A dry run sends nothing, so listing force-only states needs no --force.
+            if let problem = selection.problem, !dryRun { throw Failure.usage(problem) }
             let runtime = try await Runtime.load(global)
             let store = try runtime.outbox(create: false)
             let runner = ReplayRunner(store: store, logger: runtime.logger)
@@ -48,6 +49,7 @@ struct ReplayCommand: AsyncParsableCommand {
                     Terminal.out("\(record.eventID)\t\(record.state.rawValue)\t\(record.recipients.joined(separator: ","))\tattempts \(record.attempts)")
                 }
                 if !global.quiet { Terminal.error("replay --dry-run: \(planned.count) message(s) would be delivered") }
+                noteUncertain(in: store)
                 return ExitStatus.success
             }
             guard let transport = try runtime.transport() else {
@@ -55,15 +57,33 @@ struct ReplayCommand: AsyncParsableCommand {
             }
             let reporter = TerminalReporter(verbose: global.verbose, quiet: global.quiet)
             let delivery = runtime.delivery(transport, store: store, reporter: reporter)
-            let summary = runner.deliver(planned, selection: selection, dispatcher: delivery.dispatcher, recorder: delivery.recorder)
+            let trap = SignalTrap(command: "replay")
+            let summary = runner.deliver(planned, selection: selection, dispatcher: delivery.dispatcher, recorder: delivery.recorder,
+                                         stop: trap.stop)
             reporter.clearProgressLine()
             if let stop = summary.configurationError { Terminal.error(stop) }
             Runtime.reportStoreFailure(summary)
+            if let reason = trap.stop.reason {
+                Terminal.error("replay: \(reason): the messages not attempted keep their state; run `mailroom replay` again to deliver them")
+            }
             if !global.quiet || summary.exitCode != 0 {
                 Terminal.error("replay: \(planned.count) selected; \(summary.line)")
             }
+            noteUncertain(in: store)
             return summary.exitCode
         }
+    }
+
+    /// A plain replay leaves `uncertain` messages alone; say how many wait for a decision, and how
+    /// to make it, so that they are not forgotten.
+    private func noteUncertain(in store: any OutboxStore) {
+        guard !global.quiet, states.isEmpty, messages.isEmpty, !force else { return }
+        let count: Int
+        do { count = try store.status().counts[.uncertain, default: 0] } catch { return }
+        guard count > 0 else { return }
+        Terminal.error("replay: \(count) uncertain message(s) not replayed: each may already have arrived. "
+                       + "Look at them with `mailroom outbox list --state uncertain` and `mailroom outbox show ID`; "
+                       + "deliver one again with `mailroom replay --message ID --force`")
     }
 
     private func sinceDate() throws -> Date? {

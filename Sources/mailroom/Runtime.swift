@@ -20,7 +20,7 @@ struct Runtime {
             let settings = try await SettingsLoader(options: options).load()
             return Runtime(settings: settings, logger: logger, options: options)
         } catch {
-            throw Failure.configuration(error.description)
+            throw Failure.configuration("\(error.key): \(error.message)")
         }
     }
 

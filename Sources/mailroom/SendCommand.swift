@@ -27,13 +27,18 @@ struct SendCommand: AsyncParsableCommand {
             let delivery = transport.map { runtime.delivery($0, store: store, reporter: reporter) }
             let pipeline = SendPipeline(factory: factory, store: store, delivery: delivery, reporter: reporter,
                                         logger: runtime.logger)
+            let trap = SignalTrap(command: "send")
             for (name, handle) in inputs {
-                pipeline.consume(EventStreamReader(fileHandle: handle), source: name)
+                pipeline.consume(EventStreamReader(fileHandle: handle), source: name, stop: trap.stop)
             }
             let summary = pipeline.finish()
             reporter.clearProgressLine()
             if let stop = summary.configurationError { Terminal.error(stop) }
             Runtime.reportStoreFailure(summary)
+            if let reason = trap.stop.reason, summary.notAttempted > 0 {
+                Terminal.error("send: \(reason): \(summary.notAttempted) stored message(s) not attempted stay in the outbox; "
+                               + "deliver them with `mailroom replay`")
+            }
             if !global.quiet || summary.exitCode != 0 { Terminal.error("send: \(summary.line)") }
             if transport == nil && summary.held > 0 && !global.quiet {
                 Terminal.error("no SMTP URL is configured: \(summary.held) message(s) kept as held in \(runtime.settings.outboxPath); deliver them with `mailroom replay --smtp-url smtp://HOST:PORT`")

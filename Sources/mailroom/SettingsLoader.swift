@@ -1,7 +1,9 @@
 import Configuration
 import Foundation
+import Logging
 import Mailroom
 import SystemPackage
+import Yams
 
 /// Merges the configuration file, the environment and the flags (in rising precedence) into
 /// ``MailroomSettings``, with swift-configuration's provider hierarchy.
@@ -57,8 +59,16 @@ struct SettingsLoader {
             }
             return nil
         }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigurationError(key: path, message: "cannot read the configuration file")
+        }
+        let permissions = (try? FileManager.default.attributesOfItem(atPath: path)[.posixPermissions]) as? Int
+        try Self.checkFile(String(decoding: data, as: UTF8.self), path: path, permissions: permissions,
+                           logger: Logger(label: "mailroom"))
         do {
             return try await FileProvider<YAMLSnapshot>(filePath: FilePath(path))
+        } catch let error as YamlError {
+            throw ConfigurationError(key: path, message: Self.describe(error, in: ""))
         } catch {
             throw ConfigurationError(key: path, message: "cannot read the configuration file: \(error)")
         }

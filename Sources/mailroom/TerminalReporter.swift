@@ -46,13 +46,13 @@ final class TerminalReporter: RunReporter {
         guard due, now.timeIntervalSince(start) > 1 else { return }
         let line = "\(summary.line) (\(Int(now.timeIntervalSince(start)))s)"
         if interactive {
-            FileHandle.standardError.write(Data("\r\u{1B}[K\(line)".utf8))
+            Terminal.errorRaw("\r\u{1B}[K\(line)")
         } else {
             Terminal.error("progress: \(line)")
         }
     }
 
     func clearProgressLine() {
-        if interactive && !quiet { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        if interactive && !quiet { Terminal.errorRaw("\r\u{1B}[K") }
     }
 }

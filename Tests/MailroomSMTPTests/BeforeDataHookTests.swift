@@ -46,13 +46,30 @@ import Testing
         for n in 1...2 {
             var announcements = 0
             let attempt = connection.send(Fixtures.message(n)) {
-            announcements += 1
-            return true
-        }
+                announcements += 1
+                return true
+            }
             #expect(attempt.failure == nil, "\(attempt)")
             counts.append(announcements)
             Thread.sleep(forTimeInterval: 0.6)
         }
         #expect(counts == [1, 1])
+    }
+
+    /// A run that is stopping gives a transaction up at the data: the server gets none of it,
+    /// and the connection is usable again afterwards (it reconnects).
+    @Test func givingUpAtTheDataSendsNoneOfIt() throws {
+        let server = try TestServer.scripted(#"{"connections": [{}]}"#)
+        defer { server.stop() }
+        let connection = Fixtures.connection(try Fixtures.settings("smtp://127.0.0.1:\(server.port)", replyTimeout: .seconds(3)))
+        defer { connection.close() }
+        let abandoned = connection.send(Fixtures.message(1)) { false }
+        #expect(abandoned.failure == .abandoned, "\(abandoned)")
+        #expect(!abandoned.messageFullySent)
+        #expect(DeliveryClassifier.verdict(for: abandoned) == .transient)
+        let next = connection.send(Fixtures.message(2))
+        #expect(next.failure == nil, "\(next)")
+        let data = try server.log().compactMap { $0["data"] as? String }
+        #expect(data == [String(decoding: Fixtures.message(2).bytes, as: UTF8.self)])
     }
 }

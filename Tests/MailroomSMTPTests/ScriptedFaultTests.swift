@@ -150,4 +150,78 @@ import Testing
         if case .local = attempts[0].failure {} else { Issue.record("expected a local refusal, got \(attempts[0])") }
         #expect(try server.receivedLines().isEmpty)
     }
+
+    /// A relay that stops answering after RCPT: one reply timeout, then the connection is given up.
+    /// libcurl writes its QUIT, and would wait a second reply timeout for the 221; the socket is
+    /// shut instead (see CurlTransferContextTests for the decision itself).
+    @Test func stallAfterRcptTimesOutAndTheConnectionIsGivenUp() throws {
+        let (server, attempts) = try send(#"{"connections": [{"RCPT": {"action": "stall"}}]}"#, replyTimeout: .seconds(1))
+        defer { server.stop() }
+        let attempt = try #require(attempts.first)
+        #expect(attempt.failure == .timedOut, "\(attempt)")
+        #expect(attempt.stage == .rcptTo)
+        #expect(!attempt.messageFullySent)
+        #expect(try server.waitForEvent("client-gone-while-stalled"))
+        #expect(try server.log().compactMap { $0["while-stalled"] as? String } == ["QUIT\r\n"])
+    }
+}
+
+/// Refusals that every message on the relay would get, as the transport reports them.
+@Suite(.serialized) struct SessionRefusalTests {
+    static let offersAuthAndStartTLS = #""EHLO": "250-scripted.test\n250-AUTH PLAIN LOGIN\n250-STARTTLS\n250 8BITMIME""#
+    static let offersAuth = #""EHLO": "250-scripted.test\n250-AUTH PLAIN LOGIN\n250 8BITMIME""#
+
+    func attempt(_ script: String, url: (Int) -> String = { "smtp://127.0.0.1:\($0)" }, caFile: String? = nil,
+                 username: String? = nil, password: String? = nil) throws -> (TestServer, DeliveryAttempt) {
+        let server = try TestServer.scripted(script)
+        let settings = try Fixtures.settings(url(server.port), username: username, password: password, caFile: caFile)
+        let connection = Fixtures.connection(settings)
+        let attempt = connection.send(Fixtures.message(1))
+        connection.close()
+        return (server, attempt)
+    }
+
+    @Test(arguments: ["", "this is not a certificate\n", "-----BEGIN CERTIFICATE REQUEST-----\nMIIBVTCBvwIBADAWMRQwEgYDVQQDDAtleGFtcGxlLmNvbTCBnzANBgkqhkiG9w0B\n-----END CERTIFICATE REQUEST-----\n"])
+    func unusableCAFileIsATLSSetUpFailure(contents: String) throws {
+        let directory = try TestServer.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let caFile = directory.appendingPathComponent("ca.pem").path
+        try contents.write(toFile: caFile, atomically: true, encoding: .utf8)
+        let (server, attempt) = try attempt("{}", url: { "smtps://127.0.0.1:\($0)" }, caFile: caFile)
+        defer { server.stop() }
+        #expect(attempt.failure == .tlsSetupFailed, "\(attempt)")
+        #expect(DeliveryClassifier.verdict(for: attempt) == .configuration)
+        let explanation = DeliveryClassifier.explanation(for: attempt)
+        #expect(explanation.components(separatedBy: attempt.detail).count == 2, "detail said more than once: \(explanation)")
+    }
+
+    @Test(arguments: [
+        (#"{"connections": [{\#(offersAuth), "RCPT": "554 5.7.1 <ada@example.org>: Relay access denied"}]}"#, SMTPStage.rcptTo),
+        (#"{"connections": [{\#(offersAuth), "MAIL": "530 5.7.0 Authentication required"}]}"#, .mailFrom),
+    ])
+    func refusalForWantOfAuthenticationWithoutCredentials(script: String, stage: SMTPStage) throws {
+        let (server, attempt) = try attempt(script)
+        defer { server.stop() }
+        #expect(attempt.failure == .authenticationRequired, "\(attempt)")
+        #expect(attempt.stage == stage)
+        #expect(DeliveryClassifier.verdict(for: attempt) == .configuration)
+        #expect(DeliveryClassifier.explanation(for: attempt).contains("MAILROOM_SMTP_PASSWORD"))
+    }
+
+    /// Without AUTH on offer, a 5.7.1 at RCPT is about that recipient: a permanent failure of it.
+    @Test func recipientPolicyRefusalWithoutAuthOnOfferIsPermanent() throws {
+        let (server, attempt) = try attempt(#"{"connections": [{"RCPT": "554 5.7.1 <ada@example.org>: Recipient address rejected"}]}"#)
+        defer { server.stop() }
+        #expect(attempt.failure == .rejected, "\(attempt)")
+        #expect(DeliveryClassifier.verdict(for: attempt) == .permanent)
+    }
+
+    @Test func startTLSRequiredOnAPlainConnectionSaysHowToAskForIt() throws {
+        let script = #"{"connections": [{\#(Self.offersAuthAndStartTLS), "MAIL": "530 5.7.0 Must issue a STARTTLS command first"}]}"#
+        let (server, attempt) = try attempt(script, url: { "smtp://localhost:\($0)" })
+        defer { server.stop() }
+        #expect(attempt.failure == .encryptionRequired, "\(attempt)")
+        #expect(DeliveryClassifier.verdict(for: attempt) == .configuration)
+        #expect(DeliveryClassifier.explanation(for: attempt).contains("?tls=starttls"))
+    }
 }

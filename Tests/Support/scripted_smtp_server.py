@@ -13,9 +13,12 @@ A RESPONSE is
   - an object {"action": A, ...} with A one of
       "close"    close the connection without replying (an orderly FIN),
       "reset"    abort the connection without replying (SO_LINGER 0: the client sees a TCP RST),
-      "stall"    never reply (keep reading until the client goes away),
+      "stall"    never reply (keep reading until the client goes away, logging what it sends
+                 as {"conn": N, "while-stalled": "..."}, then the event "client-gone-while-stalled"),
       "garbage"  send bytes that are not SMTP, then carry on,
       "delay"    wait "seconds", then send "reply",
+      "wait-for-file"  send "reply" once the file "path" exists (a test orders the reply after
+                 something it did; logs the event "waiting-for-file" first),
       "reply-then-close"  send "reply", then close,
       "reply-then-not-tls"  send "reply" (e.g. "220 go ahead" to STARTTLS), then answer the
                  client's TLS ClientHello with bytes that are not TLS and close: a TLS handshake
@@ -29,6 +32,7 @@ Every line received is appended to the log as JSON {"conn": N, "line": "..."}; m
 import argparse
 import asyncio
 import json
+import os
 import socket
 import struct
 
@@ -100,8 +104,9 @@ async def handle(script, reader, writer):
             return False
         if action == "stall":
             script.log({"conn": conn, "event": "stalling"})
-            while await reader.read(4096):
-                pass
+            while chunk := await reader.read(4096):
+                script.log({"conn": conn, "while-stalled": chunk.decode("latin-1")})
+            script.log({"conn": conn, "event": "client-gone-while-stalled"})
             return False
         if action == "garbage":
             writer.write(b"\x00\xffthis is not SMTP\r\n")
@@ -109,6 +114,10 @@ async def handle(script, reader, writer):
             return True
         if action == "delay":
             await asyncio.sleep(float(response.get("seconds", 1)))
+        if action == "wait-for-file":
+            script.log({"conn": conn, "event": "waiting-for-file"})
+            while not os.path.exists(response["path"]):
+                await asyncio.sleep(0.02)
         await reply(response["reply"])
         if action == "reply-then-close":
             return False

@@ -54,6 +54,24 @@ struct PreviewTests {
         }
     }
 
+    @Test("preview --event of an NDJSON file says it takes one event; --line N previews line N")
+    func previewOfSeveralEvents() async throws {
+        let workspace = try Workspace()
+        let events = TestEvents.make(3, prefix: "evt_lines")
+        let file = try workspace.write("events.ndjson", events.ndjson)
+        let whole = try await workspace.run(["preview", "--event", file])
+        #expect(whole.status == 64, "\(whole)")
+        #expect(whole.stderr.contains("--event takes one event"), "\(whole)")
+        #expect(whole.stderr.contains("--line"), "\(whole)")
+        #expect(!whole.stderr.contains("after the end of the JSON value"), "\(whole)")
+
+        let second = try await workspace.run(["preview", "--event", file, "--line", "2", "--format", "headers"])
+        #expect(second.status == 0, "\(second)")
+        #expect(second.stdout.contains(events.recipients[events.ids[1]] ?? "?"), "\(second)")
+        let beyond = try await workspace.run(["preview", "--event", file, "--line", "9"])
+        #expect(beyond.status == 64, "\(beyond)")
+    }
+
     @Test("templates check: the repository's templates pass; a misspelt variable is exit 78, named")
     func templatesCheck() async throws {
         let workspace = try Workspace()

@@ -12,6 +12,7 @@
 typedef size_t (*ccurl_read_callback)(char *buffer, size_t size, size_t nitems, void *userdata);
 typedef int (*ccurl_debug_callback)(CURL *handle, curl_infotype type, char *data, size_t size,
                                     void *userdata);
+typedef int (*ccurl_sockopt_callback)(void *userdata, curl_socket_t socket, curlsocktype purpose);
 
 /* curl_global_init(CURL_GLOBAL_ALL): the flags are a macro expression Swift does not import. */
 CURLcode ccurl_global_init_all(void);
@@ -23,6 +24,7 @@ CURLcode ccurl_easy_setopt_off_t(CURL *handle, CURLoption option, curl_off_t val
 CURLcode ccurl_easy_setopt_slist(CURL *handle, CURLoption option, struct curl_slist *value);
 CURLcode ccurl_easy_setopt_read_function(CURL *handle, ccurl_read_callback callback);
 CURLcode ccurl_easy_setopt_debug_function(CURL *handle, ccurl_debug_callback callback);
+CURLcode ccurl_easy_setopt_sockopt_function(CURL *handle, ccurl_sockopt_callback callback);
 
 CURLcode ccurl_easy_getinfo_long(CURL *handle, CURLINFO info, long *value);
 CURLcode ccurl_easy_getinfo_double(CURL *handle, CURLINFO info, double *value);

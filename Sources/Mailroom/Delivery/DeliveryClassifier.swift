@@ -5,6 +5,9 @@
 public enum DeliveryClassifier {
     public static func verdict(for attempt: DeliveryAttempt) -> DeliveryVerdict {
         guard let failure = attempt.failure else { return .sent }
+        // What the transport found out about the session outranks the reply it came with: the
+        // same refusal awaits every message on this relay.
+        if [.tlsSetupFailed, .authenticationRequired, .encryptionRequired].contains(failure) { return .configuration }
         if let reply = attempt.reply, reply.code >= 400 {
             return verdict(forReply: reply, at: attempt.stage)
         }
@@ -43,6 +46,9 @@ public enum DeliveryClassifier {
         case 500..<600 where [.greeting, .ehlo, .starttls, .auth].contains(stage):
             // Refused before any message was involved: every message would fail the same way.
             return .configuration
+        case 500..<600 where stage == .mailFrom && reply.enhancedCode?.hasPrefix("5.7.") == true:
+            // A security policy refusing the sender, which is the same for every message.
+            return .configuration
         case 500..<600:
             return .permanent
         default:
@@ -52,13 +58,13 @@ public enum DeliveryClassifier {
 
     static func verdict(for failure: TransportFailure, messageFullySent: Bool) -> DeliveryVerdict {
         switch failure {
-        case .tlsNotTrusted, .startTLSUnavailable, .loginDenied:
+        case .tlsNotTrusted, .startTLSUnavailable, .loginDenied, .tlsSetupFailed, .authenticationRequired, .encryptionRequired:
             return .configuration
         case .local:
             return .permanent
         case .timedOut, .connectionLost, .protocolViolation, .rejected:
             return messageFullySent ? .uncertain : .transient
-        case .couldNotResolveHost, .couldNotConnect, .tlsHandshakeFailed:
+        case .couldNotResolveHost, .couldNotConnect, .tlsHandshakeFailed, .abandoned:
             return .transient
         }
     }
@@ -75,6 +81,12 @@ public enum DeliveryClassifier {
         case .tlsNotTrusted: "the server's TLS certificate is not trusted (check smtp.ca_file and the host name)"
         case .startTLSUnavailable: "the server does not offer STARTTLS, which this URL requires"
         case .loginDenied: "the server refused the credentials"
+        case .tlsSetupFailed: "TLS could not be set up on our side: check smtp.ca_file (a PEM file of CA certificates)"
+        case .authenticationRequired:
+            "the relay requires authentication and no credentials are configured: set smtp.username "
+                + "(or MAILROOM_SMTP_USERNAME) and MAILROOM_SMTP_PASSWORD"
+        case .encryptionRequired: "the relay requires TLS on this plain connection: add ?tls=starttls to the SMTP URL"
+        case .abandoned: "given up before the message data: the run is stopping"
         case .local(let reason): "local error: \(reason)"
         }
     }

@@ -1,4 +1,6 @@
+import DequeModule
 import Foundation
+import HeapModule
 import Logging
 
 /// Spreads messages over a fixed number of SMTP connections, each owned by its own thread,
@@ -9,15 +11,17 @@ import Logging
 /// full, so a producer reading an endless stdin stays within bounded memory.
 ///
 /// A configuration verdict (TLS trust, STARTTLS, credentials) stops the run: nothing more is
-/// attempted and every waiting job is reported `notAttempted`. After `circuitBreakerThreshold`
-/// consecutive failures to reach the relay at all, the rest of the run is deferred without
-/// attempts instead of hammering an absent server.
+/// attempted and every waiting job is reported `notAttempted`. A relay that does not respond
+/// (connect failures and timeouts, see ``CircuitBreaker``) gets no attempts while the circuit
+/// is open: its messages are deferred instead of each waiting out a timeout.
 public final class DeliveryDispatcher: @unchecked Sendable {
     // All mutable state below is guarded by `condition`.
     private let condition = NSCondition()
-    private var ready: [DeliveryJob] = []
-    private var readyHead = 0
-    private var delayed: [(due: ContinuousClock.Instant, job: DeliveryJob)] = []
+    private var ready = Deque<DeliveryJob>()
+    /// In-run retries, soonest first.
+    private var delayed = Heap<Delayed>()
+    /// Orders retries due at the same instant by when they were scheduled.
+    private var delayedCount = 0
     private var inputClosed = false
     private var liveWorkers = 0
     /// Workers waiting for a job, and whether the producer waits for room: a change wakes only
@@ -26,8 +30,9 @@ public final class DeliveryDispatcher: @unchecked Sendable {
     private var waitingWorkers = 0
     private var producerWaiting = false
     private var stopReason: String?
-    private var unreachableReason: String?
-    private var consecutiveUnreachable = 0
+    /// Set by ``interrupt(_:)``: like a stop, but not a configuration error.
+    private var interruptReason: String?
+    private var breaker: CircuitBreaker
     private var generator: any RandomNumberGenerator
 
     private let transport: any MailTransport
@@ -36,7 +41,6 @@ public final class DeliveryDispatcher: @unchecked Sendable {
     private let observer: any DeliveryObserver
     private let now: @Sendable () -> Date
     private let queueCapacity: Int
-    private let circuitBreakerThreshold: Int
     private let logger: Logger
     private let clock = ContinuousClock()
 
@@ -44,7 +48,7 @@ public final class DeliveryDispatcher: @unchecked Sendable {
         transport: any MailTransport, connections: Int, policy: RetryPolicy, observer: any DeliveryObserver,
         logger: Logger, now: @escaping @Sendable () -> Date = { Date() },
         generator: any RandomNumberGenerator = SystemRandomNumberGenerator(),
-        circuitBreakerThreshold: Int? = nil
+        circuitBreakerThreshold: Int? = nil, circuitBreakerPause: Duration = .seconds(60)
     ) {
         self.transport = transport
         self.connections = max(1, connections)
@@ -54,7 +58,8 @@ public final class DeliveryDispatcher: @unchecked Sendable {
         self.now = now
         self.generator = generator
         self.queueCapacity = max(64, 4 * self.connections)
-        self.circuitBreakerThreshold = circuitBreakerThreshold ?? max(3, 2 * self.connections)
+        self.breaker = CircuitBreaker(threshold: circuitBreakerThreshold ?? max(3, 2 * self.connections),
+                                      pause: circuitBreakerPause, now: now)
     }
 
     /// Starts the worker threads. Call once, before `submit`.
@@ -72,12 +77,12 @@ public final class DeliveryDispatcher: @unchecked Sendable {
     /// Queues a job, blocking while the queue is full. After a stop, the job is reported not attempted.
     public func submit(_ job: DeliveryJob) {
         condition.lock()
-        while ready.count - readyHead >= queueCapacity && stopReason == nil {
+        while ready.count >= queueCapacity && stopReason == nil && interruptReason == nil {
             producerWaiting = true
             condition.wait()
         }
         producerWaiting = false
-        if let reason = stopReason {
+        if let reason = stopReason ?? interruptReason {
             condition.unlock()
             observer.didFinish(job, attempt: nil, verdict: nil, disposition: .notAttempted(reason: reason))
             return
@@ -111,7 +116,27 @@ public final class DeliveryDispatcher: @unchecked Sendable {
         condition.broadcast()
     }
 
-    /// True once the run was stopped; producers may stop reading input.
+    /// Starts no new attempt: those in flight finish if their message data has begun, else they
+    /// are given up before it; every waiting job (retries included) is reported not attempted,
+    /// and so is every job submitted later. For a run stopped by a signal.
+    public func interrupt(_ reason: String) {
+        condition.lock()
+        if interruptReason == nil {
+            interruptReason = reason
+            logger.notice("no new transactions: finishing the ones in flight", metadata: ["reason": "\(reason)"])
+            condition.broadcast()
+        }
+        condition.unlock()
+    }
+
+    private func interruption() -> String? {
+        condition.lock()
+        defer { condition.unlock() }
+        return interruptReason
+    }
+
+    /// True once the run was stopped (a configuration error, an outbox failure); producers may
+    /// stop reading input.
     public var isStopped: Bool {
         condition.lock()
         defer { condition.unlock() }
@@ -148,9 +173,19 @@ public final class DeliveryDispatcher: @unchecked Sendable {
                 var announced = false
                 var recorded = true
                 let attempt = connection.send(job.message) {
+                    // A run stopping by signal sends no message data it has not begun.
+                    if let reason = interruption() {
+                        logger.info("giving up a transaction before its data", metadata: ["event": "\(started.eventID)", "reason": "\(reason)"])
+                        return false
+                    }
                     announced = true
                     recorded = observer.willAttempt(started)
                     return recorded
+                }
+                if attempt.failure == .abandoned && recorded {
+                    observer.didFinish(job, attempt: nil, verdict: nil,
+                                       disposition: .notAttempted(reason: interruption() ?? "given up before the data"))
+                    continue
                 }
                 if !announced { recorded = observer.willAttempt(job) }
                 guard recorded else {
@@ -171,22 +206,21 @@ public final class DeliveryDispatcher: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         while true {
-            if let reason = stopReason {
+            if let reason = stopReason ?? interruptReason {
                 if let job = popAny() { return .skip(job, reason: reason, deferUntil: nil) }
                 return .exit
             }
             let instant = clock.now
             let job: DeliveryJob?
-            if readyHead < ready.count {
+            if !ready.isEmpty {
                 job = popReady()
-            } else if let index = delayed.indices.min(by: { delayed[$0].due < delayed[$1].due }),
-                      delayed[index].due <= instant {
-                job = delayed.remove(at: index).job
+            } else if let soonest = delayed.min, soonest.due <= instant {
+                job = delayed.removeMin().job
             } else {
                 job = nil
             }
             if let job {
-                if let reason = unreachableReason {
+                if let reason = breaker.refusal() {
                     let failures = job.previousFailures + 1
                     let until = now().addingTimeInterval(policy.ceiling(afterFailure: failures).seconds)
                     return .skip(job, reason: reason, deferUntil: until)
@@ -195,7 +229,7 @@ public final class DeliveryDispatcher: @unchecked Sendable {
             }
             if inputClosed && delayed.isEmpty { return .exit }
             waitingWorkers += 1
-            if let soonest = delayed.map(\.due).min() {
+            if let soonest = delayed.min?.due {
                 let wait = instant.duration(to: soonest)
                 _ = condition.wait(until: Date().addingTimeInterval(max(wait.seconds, 0.001)))
             } else {
@@ -206,21 +240,16 @@ public final class DeliveryDispatcher: @unchecked Sendable {
     }
 
     private func popReady() -> DeliveryJob {
-        let job = ready[readyHead]
-        readyHead += 1
-        if readyHead > 1024 && readyHead * 2 > ready.count {
-            ready.removeFirst(readyHead)
-            readyHead = 0
-        }
+        let job = ready.removeFirst()
         // A blocked producer is woken once half the queue is free, to refill it in one go
         // rather than one job per wake-up.
-        if producerWaiting && ready.count - readyHead <= queueCapacity / 2 { condition.broadcast() }
+        if producerWaiting && ready.count <= queueCapacity / 2 { condition.broadcast() }
         return job
     }
 
     private func popAny() -> DeliveryJob? {
-        if readyHead < ready.count { return popReady() }
-        return delayed.popLast()?.job
+        if !ready.isEmpty { return popReady() }
+        return delayed.popMin()?.job
     }
 
     /// Applies the verdict and the retry policy; schedules in-run retries.
@@ -249,28 +278,32 @@ public final class DeliveryDispatcher: @unchecked Sendable {
             case .deferUntil(let date):
                 return .deferred(until: date)
             case .retry(let wait):
-                if unreachableReason != nil {
+                if breaker.isOpen {
                     return .deferred(until: now().addingTimeInterval(policy.ceiling(afterFailure: failures).seconds))
                 }
-                delayed.append((clock.now.advanced(by: wait), job))
+                delayedCount += 1
+                delayed.insert(Delayed(due: clock.now.advanced(by: wait), order: delayedCount, job: job))
                 condition.broadcast()
                 return .retrying(after: wait)
             }
         }
     }
 
-    /// Opens the circuit after too many consecutive failures to reach the relay at all.
+    /// Feeds the circuit breaker; says so when the relay stopped responding.
     private func trackReachability(_ attempt: DeliveryAttempt) {
-        let unreachable: Bool
-        switch attempt.failure {
-        case .couldNotConnect?, .couldNotResolveHost?: unreachable = true
-        case .timedOut? where attempt.stage == .connect || attempt.stage == .greeting: unreachable = true
-        default: unreachable = false
-        }
-        consecutiveUnreachable = unreachable ? consecutiveUnreachable + 1 : 0
-        if consecutiveUnreachable >= circuitBreakerThreshold && unreachableReason == nil {
-            unreachableReason = "relay unreachable after \(consecutiveUnreachable) consecutive connection failures"
-            logger.warning("deferring the rest of the run", metadata: ["reason": "\(unreachableReason ?? "")"])
+        if breaker.record(CircuitBreaker.outcome(of: attempt)) {
+            logger.warning("deferring messages without attempts while the relay does not respond",
+                           metadata: ["after": "\(breaker.threshold) attempts", "pause": "\(breaker.pause)"])
         }
     }
+}
+
+/// An in-run retry waiting for its time.
+private struct Delayed: Comparable {
+    var due: ContinuousClock.Instant
+    var order: Int
+    var job: DeliveryJob
+
+    static func < (lhs: Delayed, rhs: Delayed) -> Bool { (lhs.due, lhs.order) < (rhs.due, rhs.order) }
+    static func == (lhs: Delayed, rhs: Delayed) -> Bool { (lhs.due, lhs.order) == (rhs.due, rhs.order) }
 }

@@ -18,9 +18,9 @@ public protocol MailConnection: AnyObject {
     ///
     /// `beforeData` is called at most once, on this thread, just before the first byte of the
     /// message goes to the server (after `354`): from then on the server may end up with the
-    /// message whatever happens to us, so the caller records the attempt there. When it returns
-    /// false, the transaction is aborted before any byte of the message is sent. An attempt that
-    /// fails earlier never calls it.
+    /// message whatever happens to us, so the caller journals the attempt there. An attempt that
+    /// fails earlier never calls it. When it returns false the transaction is given up there,
+    /// before any byte of the message is sent, and the attempt fails with `.abandoned`.
     func send(_ message: ComposedMessage, beforeData: () -> Bool) -> DeliveryAttempt
     /// Says QUIT and closes; the connection may be used again afterwards (it reconnects).
     func close()

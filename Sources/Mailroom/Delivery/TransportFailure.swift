@@ -20,6 +20,16 @@ public enum TransportFailure: Sendable, Equatable, Codable {
     case startTLSUnavailable
     /// The server refused the credentials (535).
     case loginDenied
+    /// TLS could not be set up on our side (an unusable CA file, say): no server is involved.
+    case tlsSetupFailed
+    /// The server refused MAIL or RCPT because the client did not authenticate, and no
+    /// credentials are configured (see the attempt's `reply`).
+    case authenticationRequired
+    /// The server refused MAIL or RCPT on a plain connection because it requires TLS first.
+    case encryptionRequired
+    /// Given up by us just before the message data (the run is stopping): nothing of the message
+    /// was sent.
+    case abandoned
     /// A problem on our side that no retry fixes (bad option, out of memory, invalid address).
     case local(String)
 }

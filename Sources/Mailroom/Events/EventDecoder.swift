@@ -9,7 +9,6 @@
 ///
 /// Choices where the contract is silent:
 /// - `null` for an optional field means absent; an empty `account.name` means no display name.
-/// - An `id` made only of dots (`.`, `..`) is refused: ids become file names in the outbox.
 /// - Free-text limits: `account.id` 256, `data.reference` 128, `retained[].category` 200 and
 ///   `retained[].reason` 1000 characters; all single-line (no control characters or line breaks).
 /// - A UTF-8 byte order mark before the object is ignored.
@@ -58,14 +57,12 @@ public struct EventDecoder: Sendable {
         return Event(id: id, type: type, occurredAt: occurredAt, account: account, payload: payload)
     }
 
-    /// 1-128 characters of `A-Z a-z 0-9 . _ : -`, and not only dots.
+    /// 1-128 characters of `A-Z a-z 0-9 . _ : -`. Ids made only of dots are valid too: the outbox
+    /// encodes every id before it names anything with it.
     static func idProblem(_ id: String) -> FieldProblem? {
         if id.isEmpty { return FieldProblem("expected an id of 1-\(maxIDLength) characters, found an empty string") }
         for scalar in id.unicodeScalars where !isIDCharacter(scalar) {
             return FieldProblem("expected an id of A-Z a-z 0-9 . _ : - only, found \(SafeText.describe(scalar)) in \(SafeText.quoted(id))")
-        }
-        if id.utf8.allSatisfy({ $0 == UInt8(ascii: ".") }) {
-            return FieldProblem("an id may not consist of dots only, found \(SafeText.quoted(id))")
         }
         return nil
     }

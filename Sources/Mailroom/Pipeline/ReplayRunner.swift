@@ -29,12 +29,21 @@ public final class ReplayRunner {
 
     /// Leases the planned messages a batch at a time and hands them to the dispatcher; returns the
     /// run's summary. A message another process leased meanwhile, or whose state changed, is
-    /// skipped.
+    /// skipped. On `stop` no further message is leased: those not reached, and the leased ones
+    /// not yet attempted, keep their state and count as not attempted.
     public func deliver(_ records: [MessageRecord], selection: ReplaySelection,
-                        dispatcher: DeliveryDispatcher, recorder: OutboxDeliveryRecorder) -> RunSummary {
+                        dispatcher: DeliveryDispatcher, recorder: OutboxDeliveryRecorder, stop: StopSignal? = nil)
+        -> RunSummary
+    {
+        stop?.onRaise { dispatcher.interrupt($0) }
+        var notReached = 0
         var storeFailure: String?
         var start = 0
         while start < records.count && !dispatcher.isStopped {
+            if stop?.reason != nil {
+                notReached = records.count - start
+                break
+            }
             let ids = records[start..<min(start + claimBatch, records.count)].map(\.eventID)
             start += ids.count
             let claimed: [ClaimedMessage]
@@ -69,10 +78,11 @@ public final class ReplayRunner {
             }
         }
         var summary = RunSummary()
-        let stop = dispatcher.finish()
+        let stopped = dispatcher.finish()
         summary.addDeliveries(of: recorder.summary)
+        summary.notAttempted += notReached
         summary.storeFailure = storeFailure ?? recorder.recordingFailure
-        if summary.storeFailure == nil { summary.configurationError = stop }
+        if summary.storeFailure == nil { summary.configurationError = stopped }
         do {
             try store.sync()
         } catch {

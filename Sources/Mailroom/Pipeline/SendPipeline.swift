@@ -49,12 +49,14 @@ public final class SendPipeline {
     }
 
     /// Reads every event from `reader` until end of input (or until the run is stopped by a
-    /// configuration error or an outbox failure). `source` names the input in messages and in the outbox.
+    /// configuration error, an outbox failure, or `stop`). `source` names the input in messages and
+    /// in the outbox. On `stop` the events already read are still stored, but not attempted.
     ///
     /// Two stages on two threads: the input thread reads, validates, renders and composes; this
     /// thread stores batches and hands them on. Order is kept, so a duplicate within the input is
     /// always the later line.
-    public func consume(_ reader: EventStreamReader, source: String) {
+    public func consume(_ reader: EventStreamReader, source: String, stop: StopSignal? = nil) {
+        if stop?.reason != nil { return }
         let queue = BlockingQueue<Prepared>(capacity: 256)
         let decoder = decoder
         let factory = factory
@@ -63,7 +65,7 @@ public final class SendPipeline {
         let feeder = Thread {
             var reader = reader
             do throws(EventStreamError) {
-                while let line = try reader.next() {
+                while stop?.reason == nil, let line = try reader.next() {
                     queue.put(Self.prepare(line, source: source, decoder: decoder, factory: factory,
                                            date: now(), initialState: initialState))
                 }
@@ -74,6 +76,12 @@ public final class SendPipeline {
         }
         feeder.name = "mailroom-input"
         feeder.start()
+        // The input thread may be blocked reading a stream that never closes: closing the queue
+        // ends this loop without it, after what was already read (the dispatcher takes no more).
+        stop?.onRaise { [dispatcher = delivery?.dispatcher] reason in
+            dispatcher?.interrupt(reason)
+            queue.close()
+        }
         var stopped = false
         while true {
             switch queue.take(timeout: batch.isEmpty ? nil : .milliseconds(5)) {

@@ -29,6 +29,16 @@ import Testing
         (attempt(.connectionLost, at: .endOfData, fullySent: true), .uncertain),
         (attempt(.connectionLost, at: .rcptTo), .transient),
         (attempt(.local("bad address"), at: .mailFrom), .permanent),
+        // The same for every message on the relay: stop the run rather than fail each one.
+        (attempt(.tlsSetupFailed, at: .connect), .configuration),
+        (attempt(.authenticationRequired, 554, at: .rcptTo), .configuration),
+        (attempt(.encryptionRequired, 530, at: .mailFrom), .configuration),
+        (DeliveryAttempt(failure: .rejected, reply: SMTPReply(code: 553, enhancedCode: "5.7.1", text: "Sender address rejected"),
+                         stage: .mailFrom, messageFullySent: false), .configuration),
+        (DeliveryAttempt(failure: .rejected, reply: SMTPReply(code: 554, enhancedCode: "5.7.1", text: "Recipient address rejected"),
+                         stage: .rcptTo, messageFullySent: false), .permanent),
+        (DeliveryAttempt(failure: .rejected, reply: SMTPReply(code: 550, enhancedCode: "5.1.0", text: "Sender unknown"),
+                         stage: .mailFrom, messageFullySent: false), .permanent),
         // A stale 354 beside a timeout is not a reply to trust: the timeout decides.
         (attempt(.timedOut, 354, at: .endOfData, fullySent: true), .uncertain),
     ]

@@ -100,8 +100,9 @@ final class RecordingObserver: DeliveryObserver {
         let transport = InMemoryTransport { _, _ in
             DeliveryAttempt(failure: .timedOut, reply: nil, stage: .endOfData, messageFullySent: true)
         }
-        let (observer, _) = run(transport, jobs: 10)
-        #expect(transport.totalAttempts == 10)
+        // Fewer than the circuit breaker's threshold (2 x 4 connections): every one is attempted.
+        let (observer, _) = run(transport, jobs: 6)
+        #expect(transport.totalAttempts == 6)
         #expect(observer.finalDispositions().values.allSatisfy { $0 == .uncertain })
     }
 
@@ -127,5 +128,50 @@ final class RecordingObserver: DeliveryObserver {
         let finals = observer.finalDispositions()
         #expect(finals.count == 200)
         #expect(finals.values.allSatisfy { if case .deferred = $0 { true } else { false } })
+    }
+
+    /// A relay that accepts connections and then stops answering costs a reply timeout per
+    /// attempt: after a few in a row the rest is deferred without attempts.
+    @Test(arguments: [SMTPStage.greeting, .rcptTo, .endOfData])
+    func stallingRelayDefersTheRestWithoutHammering(stage: SMTPStage) {
+        let transport = InMemoryTransport { _, _ in
+            DeliveryAttempt(failure: .timedOut, reply: nil, stage: stage, messageFullySent: stage == .endOfData)
+        }
+        let (observer, stop) = run(transport, jobs: 200, connections: 2)
+        #expect(stop == nil)
+        #expect(transport.totalAttempts < 20, "\(transport.totalAttempts) attempts")
+        let finals = observer.finalDispositions()
+        #expect(finals.count == 200)
+        let deferred = finals.values.filter { if case .deferred = $0 { true } else { false } }.count
+        #expect(deferred >= 180, "\(finals.values)")
+    }
+
+    /// A stop by signal: the attempt in flight is given up before its data (the in-memory
+    /// transport answers before it asks); the waiting jobs, and those submitted later, are not
+    /// attempted; it is not a configuration error.
+    @Test func interruptGivesUpBeforeTheDataAndAttemptsNoMore() {
+        final class Box: @unchecked Sendable {
+            // @unchecked: set once before the first submit, read by the one worker.
+            var dispatcher: DeliveryDispatcher?
+        }
+        let box = Box()
+        let transport = InMemoryTransport { _, _ in
+            box.dispatcher?.interrupt("stopped by SIGTERM")
+            return .sent(reply: SMTPReply(code: 250, text: "ok"))
+        }
+        let observer = RecordingObserver()
+        let dispatcher = DeliveryDispatcher(transport: transport, connections: 1, policy: Self.fast, observer: observer,
+                                            logger: Logger(label: "test"))
+        box.dispatcher = dispatcher
+        dispatcher.start()
+        for n in 0..<50 { dispatcher.submit(Self.job(n)) }
+        let stop = dispatcher.finish()
+        #expect(stop == nil)
+        #expect(transport.totalAttempts == 1)
+        #expect(transport.deliveries.isEmpty)
+        #expect(observer.started.withLock { $0 }.isEmpty, "an attempt was journaled as started")
+        let finals = observer.finalDispositions()
+        #expect(finals.count == 50)
+        #expect(finals.values.allSatisfy { $0 == .notAttempted(reason: "stopped by SIGTERM") })
     }
 }

@@ -119,4 +119,11 @@ struct EventDecoderTests {
         }
         #expect(data.balance == Money(amount: amount, value: value, currency: currency))
     }
+
+    /// The contract allows every id of its characters, dots only included; the outbox key encodes them.
+    @Test(arguments: [".", "..", String(repeating: ".", count: 128)])
+    func idsOfDotsOnlyAreValid(id: String) throws {
+        let event = try decode(Self.closureRequested.replacingOccurrences(of: "\"evt_01HZX3K9\"", with: "\"\(id)\""))
+        #expect(event.id == id)
+    }
 }

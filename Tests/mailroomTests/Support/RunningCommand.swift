@@ -113,6 +113,9 @@ final class RunningCommand: @unchecked Sendable {
         try stdinPipe?.fileHandleForWriting.close()
     }
 
+    /// What the process has written to stderr so far.
+    func stderrSoFar() -> String { (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? "" }
+
     /// Waits for the process to end without blocking a thread of the cooperative pool.
     func wait() async -> CommandResult {
         for await _ in exit {}
