@@ -72,7 +72,10 @@ struct SignalTests {
         let go = try TestServer.makeTemporaryDirectory().appendingPathComponent("go")
         let server = try TestServer.scripted(#"{"connections": [{"DATA": {"action": "wait-for-file", "path": "\#(go.path)", "reply": "354 go ahead"}}]}"#)
         defer { server.stop() }
-        let workspace = try Workspace(config: ["smtp.connections": "1", "smtp.reply_timeout": "120s"])
+        // Timeouts far beyond the test's waits, so that a loaded machine cannot turn the wait for
+        // the 354 into a transient failure.
+        let workspace = try Workspace(config: ["smtp.connections": "1", "smtp.reply_timeout": "120s",
+                                               "smtp.transaction_timeout": "300s"])
         let running = try workspace.start(["send", "--smtp-url", "smtp://127.0.0.1:\(server.port)", "-"], input: .pipe)
         try running.write(TestEvents.make(3, prefix: "evt_sigd").ndjson)
         let inData = try await eventually { try server.log().contains { $0["event"] as? String == "waiting-for-file" } }
