@@ -164,10 +164,11 @@ extension SQLiteOutboxStore {
     }
 
     static func content(_ db: Database, id: Int64) throws -> (message: ComposedMessage, event: [UInt8], storedAt: Date)? {
-        guard let row = try Row.fetchOne(db, sql: """
+        let select = try db.cachedStatement(sql: """
             SELECT m.sender, m.recipients, m.message_id, m.created_at, c.bytes, c.event
             FROM messages m JOIN message_content c ON c.message = m.id WHERE m.id = ?
-            """, arguments: [id]) else { return nil }
+            """)
+        guard let row = try Row.fetchOne(select, arguments: [id]) else { return nil }
         let recipients: String = row["recipients"]
         let bytes: Data = row["bytes"]
         let event: Data = row["event"]

@@ -65,10 +65,11 @@ extension SQLiteOutboxStore {
         return try write("claim messages in") { db in
             var claimed: [ClaimedMessage] = []
             for eventID in eventIDs {
-                guard let row = try Row.fetchOne(db, sql: """
+                let select = try db.cachedStatement(sql: """
                     SELECT id, state, attempts, open_attempt, last_attempt_at, lease_owner, lease_expires_at
                     FROM messages WHERE event_id = ?
-                    """, arguments: [eventID]) else { continue }
+                    """)
+                guard let row = try Row.fetchOne(select, arguments: [eventID]) else { continue }
                 let id: Int64 = row["id"]
                 var state = MessageState(rawValue: row["state"]) ?? .queued
                 if let holder: String = row["lease_owner"] {
@@ -78,8 +79,8 @@ extension SQLiteOutboxStore {
                     if let settled = try self.settle(db, row: row, eventID: eventID, at: now) { state = settled }
                 }
                 guard allowing.contains(state) else { continue }
-                try db.execute(sql: "UPDATE messages SET lease_owner = ?, lease_expires_at = ? WHERE id = ?",
-                               arguments: [owner.id, expires, id])
+                try db.cachedStatement(sql: "UPDATE messages SET lease_owner = ?, lease_expires_at = ? WHERE id = ?")
+                    .execute(arguments: [owner.id, expires, id])
                 guard let content = try Self.content(db, id: id) else { continue }
                 let lease = Lease(eventID: eventID, owner: owner, state: state, previousAttempts: row["attempts"], token: id)
                 claimed.append(ClaimedMessage(lease: lease, message: content.message, storedAt: content.storedAt))
@@ -118,10 +119,13 @@ extension SQLiteOutboxStore {
     public func beginAttempt(_ lease: Lease) throws(OutboxError) -> Int {
         let now = self.now()
         return try write("record the start of an attempt in") { db in
-            guard let row = try Row.fetchOne(db, sql: """
+            let update = try db.cachedStatement(sql: """
                 UPDATE messages SET attempts = attempts + 1, open_attempt = attempts + 1, last_attempt_at = ?
                 WHERE id = ? AND lease_owner = ? RETURNING attempts, state
-                """, arguments: [now.milliseconds, lease.token, lease.owner.id]) else { throw Self.lost(lease) }
+                """)
+            guard let row = try Row.fetchOne(update, arguments: [now.milliseconds, lease.token, lease.owner.id]) else {
+                throw Self.lost(lease)
+            }
             let number: Int = row["attempts"]
             try Self.journal(db, message: lease.token, at: now, kind: .attemptStarted,
                              state: MessageState(rawValue: row["state"]) ?? lease.state, attempt: number,
@@ -141,13 +145,14 @@ extension SQLiteOutboxStore {
             var arguments: StatementArguments = [newState.rawValue, next, detail]
             if let reply { arguments += [reply.code, reply.enhanced, reply.text] }
             arguments += [release, release, lease.token, lease.owner.id]
-            guard let number = try Int.fetchOne(db, sql: """
+            let update = try db.cachedStatement(sql: """
                 UPDATE messages SET state = ?, next_attempt_at = ?, open_attempt = NULL,
                     last_detail = COALESCE(?, last_detail)\(replySQL),
                     lease_owner = CASE WHEN ? THEN NULL ELSE lease_owner END,
                     lease_expires_at = CASE WHEN ? THEN NULL ELSE lease_expires_at END
                 WHERE id = ? AND lease_owner = ? RETURNING attempts
-                """, arguments: arguments) else { throw Self.lost(lease) }
+                """)
+            guard let number = try Int.fetchOne(update, arguments: arguments) else { throw Self.lost(lease) }
             try Self.journal(db, message: lease.token, at: now, kind: .attempt, state: newState, attempt: number,
                              durationMs: result.durationMilliseconds, reply: reply,
                              classification: OutboxText.bounded(result.classification, limit: 64),
@@ -174,9 +179,9 @@ extension SQLiteOutboxStore {
 
     public func release(_ lease: Lease) throws(OutboxError) {
         try write("release a lease in") { db in
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 UPDATE messages SET lease_owner = NULL, lease_expires_at = NULL WHERE id = ? AND lease_owner = ?
-                """, arguments: [lease.token, lease.owner.id])
+                """).execute(arguments: [lease.token, lease.owner.id])
         }
     }
 
