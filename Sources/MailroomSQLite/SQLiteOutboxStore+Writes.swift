@@ -137,10 +137,59 @@ extension SQLiteOutboxStore {
     public func recordAttempt(_ lease: Lease, result: AttemptRecord, newState: MessageState, nextAttemptAt: Date?,
                               release: Bool) throws(OutboxError) {
         let now = self.now()
-        let detail = result.detail.isEmpty ? nil : OutboxText.bounded(result.detail)
-        let reply = result.reply.map(JournalEntry.Reply.init)
-        let next = newState == .deferred ? nextAttemptAt?.milliseconds : nil
         try write("record an attempt's result in") { db in
+            try Self.apply(.attempt(result, newState: newState, nextAttemptAt: nextAttemptAt), to: lease,
+                           release: release, db: db, at: now)
+        }
+    }
+
+    public func transition(_ lease: Lease, to state: MessageState, reason: String, nextAttemptAt: Date?,
+                           release: Bool) throws(OutboxError) {
+        let now = self.now()
+        try write("record a state change in") { db in
+            try Self.apply(.transition(state, reason: reason, nextAttemptAt: nextAttemptAt), to: lease,
+                           release: release, db: db, at: now)
+        }
+    }
+
+    public func release(_ lease: Lease) throws(OutboxError) {
+        let now = self.now()
+        try write("release a lease in") { db in
+            try Self.apply(.release, to: lease, release: true, db: db, at: now)
+        }
+    }
+
+    public func finish(_ outcomes: [(lease: Lease, outcome: LeaseOutcome)]) throws(OutboxError) -> [OutboxError?] {
+        guard !outcomes.isEmpty else { return [] }
+        let now = self.now()
+        return try write("record outcomes in") { db in
+            var errors: [OutboxError?] = []
+            errors.reserveCapacity(outcomes.count)
+            for item in outcomes {
+                do {
+                    try db.inSavepoint {
+                        try Self.apply(item.outcome, to: item.lease, release: true, db: db, at: now)
+                        return .commit
+                    }
+                    errors.append(nil)
+                } catch let error as OutboxError where !error.isStorageFailure {
+                    errors.append(error)
+                }
+            }
+            return errors
+        }
+    }
+
+    /// One outcome's statements, inside the caller's transaction; throws `notClaimed` when the
+    /// lease is no longer the writer's.
+    private static func apply(_ outcome: LeaseOutcome, to lease: Lease, release: Bool, db: Database, at now: Date)
+        throws
+    {
+        switch outcome {
+        case .attempt(let result, let newState, let nextAttemptAt):
+            let detail = result.detail.isEmpty ? nil : OutboxText.bounded(result.detail)
+            let reply = result.reply.map(JournalEntry.Reply.init)
+            let next = newState == .deferred ? nextAttemptAt?.milliseconds : nil
             let replySQL = reply == nil ? "" : ", last_reply_code = ?, last_reply_enhanced = ?, last_reply_text = ?"
             var arguments: StatementArguments = [newState.rawValue, next, detail]
             if let reply { arguments += [reply.code, reply.enhanced, reply.text] }
@@ -152,33 +201,23 @@ extension SQLiteOutboxStore {
                     lease_expires_at = CASE WHEN ? THEN NULL ELSE lease_expires_at END
                 WHERE id = ? AND lease_owner = ? RETURNING attempts
                 """)
-            guard let number = try Int.fetchOne(update, arguments: arguments) else { throw Self.lost(lease) }
-            try Self.journal(db, message: lease.token, at: now, kind: .attempt, state: newState, attempt: number,
-                             durationMs: result.durationMilliseconds, reply: reply,
-                             classification: OutboxText.bounded(result.classification, limit: 64),
-                             nextAttemptAt: next, detail: detail)
-        }
-    }
-
-    public func transition(_ lease: Lease, to state: MessageState, reason: String, nextAttemptAt: Date?,
-                           release: Bool) throws(OutboxError) {
-        let now = self.now()
-        let next = state == .deferred ? nextAttemptAt?.milliseconds : nil
-        try write("record a state change in") { db in
-            try db.execute(sql: """
+            guard let number = try Int.fetchOne(update, arguments: arguments) else { throw lost(lease) }
+            try journal(db, message: lease.token, at: now, kind: .attempt, state: newState, attempt: number,
+                        durationMs: result.durationMilliseconds, reply: reply,
+                        classification: OutboxText.bounded(result.classification, limit: 64),
+                        nextAttemptAt: next, detail: detail)
+        case .transition(let state, let reason, let nextAttemptAt):
+            let next = state == .deferred ? nextAttemptAt?.milliseconds : nil
+            try db.cachedStatement(sql: """
                 UPDATE messages SET state = ?, next_attempt_at = ?,
                     lease_owner = CASE WHEN ? THEN NULL ELSE lease_owner END,
                     lease_expires_at = CASE WHEN ? THEN NULL ELSE lease_expires_at END
                 WHERE id = ? AND lease_owner = ?
-                """, arguments: [state.rawValue, next, release, release, lease.token, lease.owner.id])
-            guard db.changesCount == 1 else { throw Self.lost(lease) }
-            try Self.journal(db, message: lease.token, at: now, kind: .state, state: state, nextAttemptAt: next,
-                             detail: OutboxText.bounded(reason))
-        }
-    }
-
-    public func release(_ lease: Lease) throws(OutboxError) {
-        try write("release a lease in") { db in
+                """).execute(arguments: [state.rawValue, next, release, release, lease.token, lease.owner.id])
+            guard db.changesCount == 1 else { throw lost(lease) }
+            try journal(db, message: lease.token, at: now, kind: .state, state: state, nextAttemptAt: next,
+                        detail: OutboxText.bounded(reason))
+        case .release:
             try db.cachedStatement(sql: """
                 UPDATE messages SET lease_owner = NULL, lease_expires_at = NULL WHERE id = ? AND lease_owner = ?
                 """).execute(arguments: [lease.token, lease.owner.id])

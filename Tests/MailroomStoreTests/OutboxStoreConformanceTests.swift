@@ -268,4 +268,28 @@ import Testing
         #expect(counts.values.allSatisfy { $0 == 1 })
         #expect(try store.status().leased == ids.count)
     }
+
+    @Test(arguments: StoreEngine.all)
+    func outcomesRecordedTogetherEndTheirLeasesAndALostOneIsRefusedAlone(engine: StoreEngine) throws {
+        let store = try engine.open(place, clock)
+        let results = try store.store((1...4).map { OutboxFixtures.message("evt_\($0)") }, leasingTo: .current)
+        let leases = try results.map { try #require($0.lease) }
+        for lease in leases.prefix(3) { _ = try store.beginAttempt(lease) }
+        try store.release(leases[2])
+        let until = clock.now.addingTimeInterval(120)
+        let errors = try store.finish([
+            (leases[0], .attempt(attempt(250), newState: .sent, nextAttemptAt: nil)),
+            (leases[1], .attempt(attempt(451, classification: "transient"), newState: .deferred, nextAttemptAt: until)),
+            (leases[2], .attempt(attempt(250), newState: .sent, nextAttemptAt: nil)),
+            (leases[3], .transition(.deferred, reason: "not attempted: relay unreachable", nextAttemptAt: until)),
+        ])
+        #expect(errors.map { $0?.code } == [nil, nil, .notClaimed, nil])
+        #expect(try store.record(eventID: "evt_1")?.state == .sent)
+        #expect(try store.record(eventID: "evt_2")?.state == .deferred)
+        #expect(try store.record(eventID: "evt_3")?.state == .queued, "the lost lease's outcome is not recorded")
+        #expect(try store.record(eventID: "evt_4")?.state == .deferred)
+        #expect(try store.status().leased == 0)
+        #expect(try store.journal(eventID: "evt_3").map(\.kind) == [.stored, .attemptStarted])
+        #expect(try store.finish([]).isEmpty)
+    }
 }

@@ -52,6 +52,11 @@ public protocol OutboxStore: Sendable {
     /// Ends a lease without changing the message.
     func release(_ lease: Lease) throws(OutboxError)
 
+    /// Records several messages' final outcomes, each ending its lease, in one transaction.
+    /// Returns one entry per outcome, in order: nil when it was recorded, else why not (a lease
+    /// no longer held); a failure of the transaction itself throws, and then none was recorded.
+    func finish(_ outcomes: [(lease: Lease, outcome: LeaseOutcome)]) throws(OutboxError) -> [OutboxError?]
+
     /// Settles the leases of owners that are gone (a process that died, a lease past its expiry):
     /// a message with an attempt started and no result becomes `uncertain`, the others are free
     /// again in the state they had.
@@ -84,4 +89,13 @@ public protocol OutboxStore: Sendable {
 
     /// Duplicate event ids, by first sighting, after row `after`.
     func duplicates(after: Int64?, limit: Int) throws(OutboxError) -> [DuplicateEvent]
+}
+
+/// What ends a lease: the result of the attempt begun last, a state change outside an attempt,
+/// or nothing but the end of the lease.
+public enum LeaseOutcome: Sendable {
+    /// `nextAttemptAt` belongs with `deferred`.
+    case attempt(AttemptRecord, newState: MessageState, nextAttemptAt: Date?)
+    case transition(MessageState, reason: String, nextAttemptAt: Date?)
+    case release
 }

@@ -1,3 +1,4 @@
+import DequeModule
 import Foundation
 import Logging
 import Synchronization
@@ -10,7 +11,13 @@ import Synchronization
 /// When the store cannot record an attempt's start, the attempt does not start; when it cannot
 /// record a result, the lease stays (the message becomes `uncertain` once this process is gone,
 /// never due again by itself) and the run stops.
-public final class OutboxDeliveryRecorder: DeliveryObserver {
+///
+/// An attempt's start is recorded on the SMTP worker, which waits for it. A message's final
+/// outcome is recorded by the recorder's own thread: the worker goes on to its next message at
+/// once, and the store commits that outcome together with the next starts (one transaction
+/// instead of two per message). A result that leads to a retry in this run is recorded on the
+/// worker, so that it is in the journal before the retry starts.
+public final class OutboxDeliveryRecorder: DeliveryObserver, @unchecked Sendable {
     private struct State {
         var leases: [String: Lease] = [:]
         var summary = RunSummary()
@@ -22,6 +29,11 @@ public final class OutboxDeliveryRecorder: DeliveryObserver {
     private let now: @Sendable () -> Date
     private let onFinal: @Sendable (String, MessageState?, String) -> Void
     private let state = Mutex(State())
+    /// Final outcomes waiting for the recorder's thread, oldest first; guarded by `pending`.
+    private let pending = NSCondition()
+    private var outcomes = Deque<Pending>()
+    private var writing = false
+    private var writerStarted = false
 
     /// - Parameter onFinal: called once per message when its outcome is final, with the event id,
     ///   the state it is left in (nil when it was not attempted) and a one-line explanation.
@@ -38,7 +50,15 @@ public final class OutboxDeliveryRecorder: DeliveryObserver {
         state.withLock { $0.leases[lease.eventID] = lease }
     }
 
-    /// The counts so far; complete once the dispatcher finished.
+    /// Records every outcome still waiting; call once the dispatcher finished, before reading
+    /// ``summary`` or ``recordingFailure`` for the run's result.
+    public func finish() {
+        pending.lock()
+        while !outcomes.isEmpty || writing { pending.wait() }
+        pending.unlock()
+    }
+
+    /// The counts so far; complete once the dispatcher and ``finish()`` returned.
     public var summary: RunSummary { state.withLock { $0.summary } }
 
     /// The first thing the store could not record, if any: the run must stop with exit 74.
@@ -65,37 +85,84 @@ public final class OutboxDeliveryRecorder: DeliveryObserver {
             logger.debug("retrying", metadata: ["event": "\(job.eventID)", "after": "\(wait)", "attempt": "\(explanation)"])
         case .notAttempted(let reason):
             // The message keeps the state it had; the journal says why nothing happened.
-            if let result {
-                record(job) { () throws(OutboxError) in
-                    try self.store.recordAttempt(lease, result: result, newState: lease.state, nextAttemptAt: nil,
-                                                 release: true)
-                }
-            } else {
-                record(job) { () throws(OutboxError) in try self.store.release(lease) }
-            }
-            finish(job, state: nil, explanation: explanation.isEmpty ? reason : explanation)
+            let outcome: LeaseOutcome = result.map { .attempt($0, newState: lease.state, nextAttemptAt: nil) } ?? .release
+            later(job, lease, outcome, state: nil, explanation: explanation.isEmpty ? reason : explanation)
         case .deferred(let until):
-            if let result {
-                record(job) { () throws(OutboxError) in
-                    try self.store.recordAttempt(lease, result: result, newState: .deferred, nextAttemptAt: until,
-                                                 release: true)
-                }
-            } else {
-                record(job) { () throws(OutboxError) in
-                    try self.store.transition(lease, to: .deferred, reason: "not attempted: relay unreachable",
-                                              nextAttemptAt: until, release: true)
-                }
-            }
-            finish(job, state: .deferred, explanation: explanation.isEmpty ? "relay unreachable" : explanation)
+            let outcome: LeaseOutcome = result.map { .attempt($0, newState: .deferred, nextAttemptAt: until) }
+                ?? .transition(.deferred, reason: "not attempted: relay unreachable", nextAttemptAt: until)
+            later(job, lease, outcome, state: .deferred, explanation: explanation.isEmpty ? "relay unreachable" : explanation)
         case .sent, .failed, .uncertain:
             let finalState: MessageState = disposition == .sent ? .sent : disposition == .failed ? .failed : .uncertain
-            if let result {
-                record(job) { () throws(OutboxError) in
-                    try self.store.recordAttempt(lease, result: result, newState: finalState, nextAttemptAt: nil,
-                                                 release: true)
-                }
+            let outcome: LeaseOutcome = result.map { .attempt($0, newState: finalState, nextAttemptAt: nil) } ?? .release
+            later(job, lease, outcome, state: finalState, explanation: explanation)
+        }
+    }
+
+    /// A final outcome on its way to the store.
+    private struct Pending {
+        var job: DeliveryJob
+        var lease: Lease
+        var outcome: LeaseOutcome
+        var state: MessageState?
+        var explanation: String
+    }
+
+    /// Queues a final outcome for the recorder's thread.
+    private func later(_ job: DeliveryJob, _ lease: Lease, _ outcome: LeaseOutcome, state finalState: MessageState?,
+                       explanation: String) {
+        pending.lock()
+        outcomes.append(Pending(job: job, lease: lease, outcome: outcome, state: finalState, explanation: explanation))
+        if !writerStarted {
+            writerStarted = true
+            let thread = Thread { [self] in writeOutcomes() }
+            thread.name = "mailroom-results"
+            thread.start()
+        }
+        pending.signal()
+        pending.unlock()
+    }
+
+    /// The recorder's thread: records every queued outcome in one transaction, then the next
+    /// ones; it ends after a second with nothing to do (``later(_:_:_:state:explanation:)``
+    /// starts another).
+    private func writeOutcomes() {
+        pending.lock()
+        while true {
+            let idle = Date().addingTimeInterval(1)
+            while outcomes.isEmpty && Date() < idle { _ = pending.wait(until: idle) }
+            guard !outcomes.isEmpty else {
+                writerStarted = false
+                pending.broadcast()
+                pending.unlock()
+                return
             }
-            finish(job, state: finalState, explanation: explanation)
+            let batch = Array(outcomes)
+            outcomes.removeAll()
+            writing = true
+            pending.unlock()
+            record(batch)
+            pending.lock()
+            writing = false
+            pending.broadcast()
+        }
+    }
+
+    private func record(_ batch: [Pending]) {
+        var errors: [OutboxError?] = []
+        do {
+            errors = try store.finish(batch.map { ($0.lease, $0.outcome) })
+        } catch {
+            let text = "\(error)"
+            state.withLock { if $0.storeFailure == nil { $0.storeFailure = text } }
+            logger.error("cannot record outcomes in the outbox", metadata: ["messages": "\(batch.count)", "error": "\(text)"])
+        }
+        for (index, item) in batch.enumerated() {
+            if index < errors.count, let error = errors[index] {
+                let text = "\(error)"
+                state.withLock { if $0.storeFailure == nil { $0.storeFailure = text } }
+                logger.error("cannot record in the outbox", metadata: ["event": "\(item.job.eventID)", "error": "\(text)"])
+            }
+            finish(item.job, state: item.state, explanation: item.explanation)
         }
     }
 

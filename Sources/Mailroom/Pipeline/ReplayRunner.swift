@@ -79,6 +79,7 @@ public final class ReplayRunner {
         }
         var summary = RunSummary()
         let stopped = dispatcher.finish()
+        recorder.finish()
         summary.addDeliveries(of: recorder.summary)
         summary.notAttempted += notReached
         summary.storeFailure = storeFailure ?? recorder.recordingFailure

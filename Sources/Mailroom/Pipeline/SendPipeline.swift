@@ -148,6 +148,7 @@ public final class SendPipeline {
         var summary = local
         if let delivery {
             let stop = delivery.dispatcher.finish()
+            delivery.recorder.finish()
             summary.addDeliveries(of: delivery.recorder.summary)
             if let failure = delivery.recorder.recordingFailure {
                 summary.storeFailure = summary.storeFailure ?? failure
