@@ -31,7 +31,7 @@ extension SQLiteOutboxStore {
                 }
             }
             let next = try Int64.fetchOne(
-                db, sql: "SELECT min(next_attempt_at) FROM messages WHERE state = 'deferred'")
+                db, sql: "SELECT min(next_attempt_at) FROM messages INDEXED BY messages_deferred WHERE state = 'deferred'")
             let leased = try Int.fetchOne(
                 db, sql: "SELECT count(*) FROM messages WHERE lease_owner IS NOT NULL") ?? 0
             return OutboxStatus(
@@ -65,17 +65,25 @@ extension SQLiteOutboxStore {
     private static func records(_ db: Database, _ filter: RecordFilter, state: MessageState?) throws -> [MessageRecord] {
         var conditions: [String] = []
         var arguments = StatementArguments()
-        let index: String
+        // The narrowest index the filter allows: a recipient's messages are few whatever the
+        // state (which is the whole history for `sent`); due deferred messages are found by
+        // their next attempt time.
         if let state {
-            conditions.append("state = ?")
-            arguments += [state.rawValue]
-            index = "messages_by_state"
-        } else if filter.recipient != nil {
+            // A literal, not a parameter: SQLite uses the partial index on deferred messages only
+            // when the query itself says `state = 'deferred'` (the raw values are plain words).
+            conditions.append("state = '\(state.rawValue)'")
+        }
+        let index: String
+        if filter.recipient != nil {
             index = "messages_by_recipient"
-        } else if filter.eventType != nil {
+        } else if filter.eventType != nil && state == nil {
             index = "messages_by_type"
+        } else if state == .deferred && filter.dueAt != nil {
+            index = "messages_deferred"
+        } else if state != nil {
+            index = "messages_by_state"
         } else {
-            index = filter.eventIDs.isEmpty ? "messages_by_created" : ""
+            index = "messages_by_created"
         }
         if !filter.eventIDs.isEmpty {
             conditions.append("event_id IN (\(Array(repeating: "?", count: filter.eventIDs.count).joined(separator: ", ")))")
@@ -98,7 +106,8 @@ extension SQLiteOutboxStore {
             arguments += [type]
         }
         if let due = filter.dueAt {
-            conditions.append("(state <> 'deferred' OR next_attempt_at IS NULL OR next_attempt_at <= ?)")
+            conditions.append(state == .deferred ? "(next_attempt_at IS NULL OR next_attempt_at <= ?)"
+                              : "(state <> 'deferred' OR next_attempt_at IS NULL OR next_attempt_at <= ?)")
             arguments += [due.milliseconds]
         }
         if let after = filter.after {

@@ -46,8 +46,8 @@ enum SQLiteSchema {
         );
         CREATE INDEX messages_by_state ON messages(state, created_at, event_id);
         CREATE INDEX messages_by_created ON messages(created_at, event_id);
-        CREATE INDEX messages_by_recipient ON messages(recipients COLLATE NOCASE, created_at);
-        CREATE INDEX messages_by_type ON messages(event_type, created_at);
+        CREATE INDEX messages_by_recipient ON messages(recipients COLLATE NOCASE, created_at, event_id);
+        CREATE INDEX messages_by_type ON messages(event_type, created_at, event_id);
         CREATE INDEX messages_deferred ON messages(next_attempt_at) WHERE state = 'deferred';
         CREATE INDEX messages_leased ON messages(lease_owner) WHERE lease_owner IS NOT NULL;
 
