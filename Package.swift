@@ -63,6 +63,13 @@ let package = Package(
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
+        // Benchmarks only (Benchmarks/outbox-scale.sh), not in any product: builds a large outbox
+        // through the store, without sending.
+        .executableTarget(
+            name: "outbox-seed",
+            dependencies: ["Mailroom", "MailroomSQLite"],
+            path: "Benchmarks/OutboxSeed"
+        ),
         .testTarget(
             name: "MailroomTests",
             dependencies: ["Mailroom", "MailroomTesting"],
