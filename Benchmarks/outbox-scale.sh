@@ -70,7 +70,7 @@ common=(--config "$repo/config/mailroom.yaml" --templates "$repo/Templates")
 # --- one real message to seed with ---------------------------------------------------------------
 python3 Benchmarks/gen_events.py 6 sample >"$work/sample.ndjson"
 "$mailroom" send "${common[@]}" --outbox "$work/sample-outbox" --quiet "$work/sample.ndjson" 2>>"$work/commands.log" || true
-sample_id=$("$mailroom" outbox list "${common[@]}" --outbox "$work/sample-outbox" | head -1 | cut -f1)
+sample_id=$("$mailroom" outbox list "${common[@]}" --outbox "$work/sample-outbox" | sed -n 1p | cut -f1)
 "$mailroom" outbox show "${common[@]}" --outbox "$work/sample-outbox" --raw "$sample_id" >"$work/sample.eml"
 say "sample message $sample_id: $(wc -c <"$work/sample.eml") bytes"
 
