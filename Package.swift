@@ -76,6 +76,13 @@ let package = Package(
             ],
             path: "Benchmarks/RenderBenchmark"
         ),
+        // Benchmarks only (Benchmarks/outbox-scale.sh), not in any product: builds a large outbox
+        // through the store, without sending.
+        .executableTarget(
+            name: "outbox-seed",
+            dependencies: ["Mailroom", "MailroomSQLite"],
+            path: "Benchmarks/OutboxSeed"
+        ),
         // swift-mustache is the templates' independent judge: tests only, never shipped.
         .testTarget(
             name: "MailroomTests",

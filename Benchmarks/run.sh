@@ -7,8 +7,12 @@
 #
 # Installs what it needs (postfix for smtp-sink/smtp-source, GNU time), builds Mailroom in release
 # mode, generates events (3 types x 2 locales) and measures, each figure R times side by side:
-#   end to end   mailroom send (stdin) -> smtp-sink, outbox durable; C connections, and (for N up to
-#                --peer-max, beside the peer) 1 connection pinned; N above --peer-max runs --large-runs times
+#   end to end   mailroom send (stdin) -> smtp-sink, outbox durable (the SQLite store as shipped);
+#                C connections, and (for N up to --peer-max, beside the peer) 1 connection pinned;
+#                N above --peer-max runs --large-runs times
+#   after delete the same C-connection send into a fresh outbox right after `rm -rf` of the
+#                previous run's outbox (N messages) and of a tree of N directories x 4 files (the
+#                inodes the directory outbox used for N messages), beside the calm row
 #   peer         Benchmarks/peers/python_peer.py (Jinja2 + EmailMessage + smtplib, fsync per message)
 #   wire limit   smtp-source with Mailroom-sized messages, 1 connection pinned, and C connections
 #   floor        Benchmarks/floor/libcurl_send.c: libcurl alone with Mailroom's options sending one
@@ -124,14 +128,39 @@ measure() {
 }
 send() {  # send ROW N RUN CONNECTIONS PORT PIN EVENTS
   local row=$1 n=$2 run=$3 c=$4 port=$5 pin=$6 events=$7
-  # A fresh outbox per run, deleted only at the end: on this ext4 (no journal) every inode freed
-  # recently (seconds to minutes) is skipped, slowly, by the next inode allocation, so deleting the previous
-  # run's outbox here would slow the next run's file creation (see BENCHMARKS.md).
+  # A fresh outbox per run, deleted only at the end (but by the after-delete row): on this ext4
+  # (no journal) every inode freed recently (seconds to minutes) is skipped, slowly, by the next
+  # inode allocation, so deleting files here would slow what follows (see BENCHMARKS.md).
   local outbox="$work/outbox-$row-$n-$run"
   local prefix=(); [ "$pin" = yes ] && prefix=(taskset -c 1)
   measure "$row" "$n" "$run" "${prefix[@]}" sh -c 'exec "$@" <"$0"' "$events" "$mailroom" send \
     --config "$work/c$c.yaml" --templates "$repo/Templates" --outbox "$outbox" \
     --smtp-url "smtp://127.0.0.1:$port" -
+}
+
+# check_outbox DIR N: every one of the N events is stored and sent (the store's own counters).
+check_outbox() {
+  local counts
+  counts=$("$mailroom" outbox status --config "$work/c1.yaml" --templates "$repo/Templates" --outbox "$1" --json \
+    | "$python" -c 'import json, sys; d = json.load(sys.stdin); print(d["total"], d["counts"]["sent"])')
+  if [ "$counts" != "$2 $2" ]; then
+    say "FAILED: outbox $1 holds (total sent) $counts, expected $2 $2"; exit 1
+  fi
+}
+# legacy_tree DIR N: the inodes an outbox of N messages took in the directory layout (a directory
+# and message.eml, event.json, meta.json, journal.ndjson per message), to delete before a run.
+legacy_tree() {
+  "$python" - "$1" "$2" <<'PY'
+import os, sys
+root, n = sys.argv[1], int(sys.argv[2])
+os.makedirs(os.path.join(root, "messages"))
+for i in range(n):
+    d = os.path.join(root, "messages", f"m{i:07d}")
+    os.mkdir(d)
+    for name, size in (("message.eml", 5120), ("event.json", 400), ("meta.json", 300), ("journal.ndjson", 600)):
+        with open(os.path.join(d, name), "wb") as f:
+            f.write(b"x" * size)
+PY
 }
 
 say "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -145,10 +174,12 @@ done
 # A representative Mailroom message for smtp-source: stored by a held run, LF line ends for -F.
 "$mailroom" send --config "$work/c1.yaml" --templates "$repo/Templates" --outbox "$work/sample-outbox" \
   --quiet "$work/sample.ndjson" 2>>"$work/commands.log" || true
-msg=$(ls "$work"/sample-outbox/messages/*/message.eml | head -1)
-tr -d '\r' <"$msg" >"$work/message.txt"
-cp "$msg" "$work/message.eml"
-echo "message_bytes	$(wc -c <"$msg")" >>"$work/meta.tsv"
+sample_id=$("$mailroom" outbox list --config "$work/c1.yaml" --templates "$repo/Templates" \
+  --outbox "$work/sample-outbox" | sed -n 1p | cut -f1)
+"$mailroom" outbox show --config "$work/c1.yaml" --templates "$repo/Templates" --outbox "$work/sample-outbox" \
+  --raw "$sample_id" >"$work/message.eml"
+tr -d '\r' <"$work/message.eml" >"$work/message.txt"
+echo "message_bytes	$(wc -c <"$work/message.eml")" >>"$work/meta.tsv"
 echo "wire_count	$wire_count" >>"$work/meta.tsv"
 "$python" Benchmarks/gen_events.py "$wire_count" "wire" >"$work/events-wire.ndjson"
 
@@ -157,8 +188,15 @@ for run in $(seq "$runs"); do
     if [ "$n" -gt "$peer_max" ] && [ "$run" -gt "${large_runs:-$runs}" ]; then continue; fi
     say "run $run/$runs: end to end n=$n"
     send "e2e-c" "$n" "$run" "$connections" "$port_free" no "$work/events-$n.ndjson"
+    check_outbox "$work/outbox-e2e-c-$n-$run" "$n"
+    say "run $run/$runs: end to end n=$n right after deleting a large outbox"
+    legacy_tree "$work/legacy-$n-$run" "$n"
+    rm -rf "$work/outbox-e2e-c-$n-$run" "$work/legacy-$n-$run"
+    send "e2e-del" "$n" "$run" "$connections" "$port_free" no "$work/events-$n.ndjson"
+    check_outbox "$work/outbox-e2e-del-$n-$run" "$n"
     if [ "$n" -le "$peer_max" ]; then
       send "e2e-1" "$n" "$run" 1 "$port_pinned" yes "$work/events-$n.ndjson"
+      check_outbox "$work/outbox-e2e-1-$n-$run" "$n"
       measure "peer" "$n" "$run" taskset -c 1 "$python" Benchmarks/peers/python_peer.py \
         "$work/events-$n.ndjson" "$work/peer-out-$n-$run" 127.0.0.1 "$port_pinned"
     fi

@@ -44,19 +44,20 @@ def main():
     labels = {
         "e2e-1": "end to end: mailroom send, 1 connection, pinned",
         "e2e-c": f"end to end: mailroom send, {conns} connections",
+        "e2e-del": f"end to end: mailroom send, {conns} connections, right after deleting a large outbox",
         "peer": "usual alternative: Python peer, 1 connection, pinned",
         "wire-1": "wire limit: smtp-source, 1 connection, pinned",
         "wire-c": f"wire limit: smtp-source, {conns} connections",
         "floor-1": "transport floor: libcurl alone, same message, 1 connection, pinned",
         "floor-c": f"transport floor: libcurl alone, same message, {conns} connections",
     }
-    sizes = sorted({n for (row, n) in runs if n.isdigit() and row in ("e2e-1", "e2e-c", "peer")}, key=int)
+    sizes = sorted({n for (row, n) in runs if n.isdigit() and row in ("e2e-1", "e2e-c", "e2e-del", "peer")}, key=int)
     wire_n = meta.get("wire_count", "?")
     out = []
     out.append("| figure | N | msgs/s | CPU s / 1,000 msgs | peak RSS MB |")
     out.append("|---|---:|---:|---:|---:|")
     for n in sizes:
-        for row in ("e2e-1", "e2e-c", "peer"):
+        for row in ("e2e-1", "e2e-c", "e2e-del", "peer"):
             if (row, n) in runs:
                 out.append(f"| {labels[row]} | {int(n):,} | {fmt(col(row, n, 'rate'))} | "
                            f"{fmt(col(row, n, 'cpu'), 2)} | {fmt(col(row, n, 'rss'), 1)} |")
@@ -84,6 +85,12 @@ def main():
     out.append("| ratio (run by run, side by side) | N | median [min-max] |")
     out.append("|---|---:|---:|")
     for n in sizes:
+        if ("e2e-del", n) in runs:
+            out.append(f"| Mailroom {conns} connections: right after deleting a large outbox / calm | {int(n):,} | "
+                       f"{fmt(ratio(('e2e-del', n), ('e2e-c', n)), 2)} |")
+        if ("peer", n) in runs and ("e2e-del", n) in runs:
+            out.append(f"| Mailroom {conns} connections right after deleting a large outbox / Python peer | {int(n):,} | "
+                       f"{fmt(ratio(('e2e-del', n), ('peer', n)), 2)} |")
         if ("peer", n) in runs:
             out.append(f"| Mailroom 1 connection / Python peer (both pinned) | {int(n):,} | "
                        f"{fmt(ratio(('e2e-1', n), ('peer', n)), 2)} |")
