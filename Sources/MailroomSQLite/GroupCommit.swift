@@ -10,10 +10,12 @@ import Glibc
 /// own: the first writer to find no commit in progress commits everything queued so far,
 /// including what others queued while it waited for the database.
 ///
-/// Each write runs in its own savepoint, so one that fails on its own terms (a lease lost) is
-/// undone alone; a failure of the transaction itself (disk full, read-only, I/O error, a lock
-/// held past the busy timeout) fails every write in it. A write returns only once its transaction
-/// committed: what it recorded is in the database, or it threw.
+/// A write that fails on its own terms (an ``OutboxError`` that is not a storage failure, such as
+/// a lease lost) must throw before it changes anything: every store write checks its lease in
+/// the statement that would change the row, so it does; the others in the batch commit. A
+/// failure of the transaction itself (disk full, read-only, I/O error, a lock held past the busy
+/// timeout) fails every write in it. A write returns only once its transaction committed: what it
+/// recorded is in the database, or it threw.
 ///
 /// Commits run with `synchronous = NORMAL`: in the WAL, in the page cache, safe from a killed
 /// process. A durable write also waits for an `fsync` of the WAL, made after the commit and
@@ -100,10 +102,7 @@ final class GroupCommit: @unchecked Sendable {
                     }
                     for write in batch {
                         do {
-                            try db.inSavepoint {
-                                try write.body(db)
-                                return .commit
-                            }
+                            try write.body(db)
                         } catch let error as OutboxError where !error.isStorageFailure {
                             write.failure = error
                         }

@@ -167,10 +167,7 @@ extension SQLiteOutboxStore {
             errors.reserveCapacity(outcomes.count)
             for item in outcomes {
                 do {
-                    try db.inSavepoint {
-                        try Self.apply(item.outcome, to: item.lease, release: true, db: db, at: now)
-                        return .commit
-                    }
+                    try Self.apply(item.outcome, to: item.lease, release: true, db: db, at: now)
                     errors.append(nil)
                 } catch let error as OutboxError where !error.isStorageFailure {
                     errors.append(error)
@@ -180,8 +177,9 @@ extension SQLiteOutboxStore {
         }
     }
 
-    /// One outcome's statements, inside the caller's transaction; throws `notClaimed` when the
-    /// lease is no longer the writer's.
+    /// One outcome's statements, inside the caller's transaction; throws `notClaimed`, having
+    /// changed nothing, when the lease is no longer the writer's (the lease is checked by the
+    /// statement that changes the row, and the journal entry is written only after it).
     private static func apply(_ outcome: LeaseOutcome, to lease: Lease, release: Bool, db: Database, at now: Date)
         throws
     {
