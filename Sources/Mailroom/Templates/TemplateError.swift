@@ -48,7 +48,7 @@ public struct TemplateError: Error, Sendable, CustomStringConvertible {
     /// The error that caused this one (a file system error, or the parser's).
     public var underlying: (any Error)?
 
-    public init(
+    init(
         code: Code, message: String, template: String? = nil, locale: String? = nil,
         file: String? = nil, variable: String? = nil, underlying: (any Error)? = nil
     ) {

@@ -29,7 +29,7 @@ public struct MessageError: Error, Sendable, Equatable, CustomStringConvertible 
     /// A sentence naming the field and the (escaped) value and saying what is wrong.
     public var message: String
 
-    public init(code: Code, field: String, value: String, message: String) {
+    init(code: Code, field: String, value: String, message: String) {
         self.code = code
         self.field = field
         self.value = value
