@@ -152,16 +152,10 @@ public final class OutboxDeliveryRecorder: DeliveryObserver, @unchecked Sendable
         do {
             errors = try store.finish(batch.map { ($0.lease, $0.outcome) })
         } catch {
-            let text = "\(error)"
-            state.withLock { if $0.storeFailure == nil { $0.storeFailure = text } }
-            logger.error("cannot record outcomes in the outbox", metadata: ["messages": "\(batch.count)", "error": "\(text)"])
+            failed(error, event: "\(batch.count) messages' outcomes")
         }
         for (index, item) in batch.enumerated() {
-            if index < errors.count, let error = errors[index] {
-                let text = "\(error)"
-                state.withLock { if $0.storeFailure == nil { $0.storeFailure = text } }
-                logger.error("cannot record in the outbox", metadata: ["event": "\(item.job.eventID)", "error": "\(text)"])
-            }
+            if index < errors.count, let error = errors[index] { failed(error, event: item.job.eventID) }
             finish(item.job, state: item.state, explanation: item.explanation)
         }
     }
@@ -187,12 +181,17 @@ public final class OutboxDeliveryRecorder: DeliveryObserver, @unchecked Sendable
             try write()
             return true
         } catch {
-            let text = "\(error)"
-            state.withLock { state in
-                if state.storeFailure == nil { state.storeFailure = text }
-            }
-            logger.error("cannot record in the outbox", metadata: ["event": "\(job.eventID)", "error": "\(text)"])
+            failed(error, event: job.eventID)
             return false
         }
+    }
+
+    /// Logs a write that failed and keeps the first as the run's recording failure.
+    private func failed(_ error: OutboxError, event: String) {
+        let text = "\(error)"
+        state.withLock { state in
+            if state.storeFailure == nil { state.storeFailure = text }
+        }
+        logger.error("cannot record in the outbox", metadata: ["event": "\(event)", "error": "\(text)"])
     }
 }
