@@ -133,10 +133,7 @@ public final class SQLiteOutboxStore: OutboxStore, @unchecked Sendable {
         case .SQLITE_CORRUPT, .SQLITE_NOTADB: code = .corrupt
         default: code = .io
         }
-        var reason = error.message ?? "SQLite error \(error.extendedResultCode.rawValue)"
-        if code == .io, errno == ENOSPC || errno == EROFS || errno == EIO {
-            reason += " (\(String(cString: strerror(errno))))"
-        }
+        let reason = error.message ?? "SQLite error \(error.extendedResultCode.rawValue)"
         return OutboxError(code: code, message: "cannot \(doing) the outbox \(path)", path: path, engineReason: reason)
     }
 }

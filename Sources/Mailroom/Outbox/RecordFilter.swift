@@ -18,7 +18,7 @@ public struct RecordFilter: Sendable, Equatable {
     /// When set, a `deferred` message is taken only once its next attempt is due at this time.
     public var dueAt: Date?
     /// Keyset pagination: only records after this one in (created, event id) order.
-    public var after: (createdAt: Date, eventID: String)?
+    public var after: Position?
     public var limit: Int
 
     public init(states: Set<MessageState>? = nil, eventIDs: [String] = [], since: Date? = nil, until: Date? = nil,
@@ -32,12 +32,18 @@ public struct RecordFilter: Sendable, Equatable {
         self.dueAt = dueAt
         self.limit = limit
     }
+}
 
-    public static func == (lhs: RecordFilter, rhs: RecordFilter) -> Bool {
-        lhs.states == rhs.states && lhs.eventIDs == rhs.eventIDs && lhs.since == rhs.since
-            && lhs.until == rhs.until && lhs.recipient == rhs.recipient && lhs.eventType == rhs.eventType
-            && lhs.dueAt == rhs.dueAt && lhs.limit == rhs.limit && lhs.after?.createdAt == rhs.after?.createdAt
-            && lhs.after?.eventID == rhs.after?.eventID
+extension RecordFilter {
+    /// A record's place in (created, event id) order.
+    public struct Position: Sendable, Equatable {
+        public var createdAt: Date
+        public var eventID: String
+
+        public init(createdAt: Date, eventID: String) {
+            self.createdAt = createdAt
+            self.eventID = eventID
+        }
     }
 }
 
@@ -49,7 +55,7 @@ extension OutboxStore {
             let records = try self.records(page)
             for record in records { try body(record) }
             guard records.count == page.limit, let last = records.last else { return }
-            page.after = (last.createdAt, last.eventID)
+            page.after = RecordFilter.Position(createdAt: last.createdAt, eventID: last.eventID)
         }
     }
 }
