@@ -75,8 +75,15 @@ enum DKIMCanonicalization {
             }
             index += 1
         }
-        // A last line without CRLF is still a line; RFC 6376 adds the CRLF.
-        if !line.isEmpty { flush(&line) }
+        // A last line without CRLF is still a line, kept with its (reduced) whitespace, and gets
+        // the CRLF RFC 6376 adds: "end of line" whitespace is what precedes a CRLF. This is how
+        // dkimpy and other verifiers read it; our own messages always end in CRLF.
+        if !line.isEmpty {
+            for _ in 0..<heldEmptyLines { out.append(cr); out.append(lf) }
+            out.append(contentsOf: line)
+            out.append(cr)
+            out.append(lf)
+        }
         return out
     }
 }
