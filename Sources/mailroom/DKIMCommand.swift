@@ -22,6 +22,9 @@ struct DKIMCommand: AsyncParsableCommand {
             case rsa, ed25519
         }
 
+        /// Accepted as by every command (shared/CONTRACT.md); a new key needs no settings.
+        @OptionGroup var global: GlobalOptions
+
         @Option(help: "The selector (s=), e.g. mail2026; the record is SELECTOR._domainkey.DOMAIN.")
         var selector: String
 

@@ -1,6 +1,7 @@
 import Foundation
 import Mailroom
 import MailroomDKIM
+import MailroomTesting
 import Testing
 
 /// Signed messages judged by dkimpy: every sample of every template and locale, each algorithm

@@ -1,18 +1,17 @@
 import Foundation
-import MailroomTesting
 
 /// dkimpy's verdicts (Tests/Support/verify_dkim.py), with the public keys given as DNS answers.
-enum DKIMJudge {
-    struct Verdict: Decodable {
-        var signatures: Int
+public enum DKIMJudge {
+    public struct Verdict: Decodable, Sendable {
+        public var signatures: Int
         /// Per signature, top first: `true`, `false`, or dkimpy's error.
-        var results: [Result]
+        public var results: [Result]
 
-        enum Result: Decodable, Equatable, CustomStringConvertible {
+        public enum Result: Decodable, Equatable, Sendable, CustomStringConvertible {
             case verdict(Bool)
             case error(String)
 
-            init(from decoder: any Decoder) throws {
+            public init(from decoder: any Decoder) throws {
                 let container = try decoder.singleValueContainer()
                 if let value = try? container.decode(Bool.self) {
                     self = .verdict(value)
@@ -21,7 +20,7 @@ enum DKIMJudge {
                 }
             }
 
-            var description: String {
+            public var description: String {
                 switch self {
                 case .verdict(let value): "\(value)"
                 case .error(let text): text
@@ -30,17 +29,19 @@ enum DKIMJudge {
         }
 
         /// Every signature present verified.
-        var allPass: Bool { signatures > 0 && results.allSatisfy { $0 == .verdict(true) } }
+        public var allPass: Bool { signatures > 0 && results.allSatisfy { $0 == .verdict(true) } }
         /// No signature verified.
-        var allFail: Bool { results.allSatisfy { $0 != .verdict(true) } }
+        public var allFail: Bool { results.allSatisfy { $0 != .verdict(true) } }
     }
 
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+        public init(description: String) { self.description = description }
     }
 
-    /// Verifies every message in one Python run.
-    static func verify(_ messages: [[UInt8]], dns: [String: String]) throws -> [Verdict] {
+    /// Verifies every message in one Python run; `dns` maps `selector._domainkey.domain` to the
+    /// TXT record's text.
+    public static func verify(_ messages: [[UInt8]], dns: [String: String]) throws -> [Verdict] {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mailroom-dkim-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -65,14 +66,14 @@ enum DKIMJudge {
 }
 
 /// Runs a program to its end, with its output captured.
-enum Shell {
-    struct Result {
-        var status: Int32
-        var stdout: [UInt8]
-        var stderr: [UInt8]
+public enum Shell {
+    public struct Result: Sendable {
+        public var status: Int32
+        public var stdout: [UInt8]
+        public var stderr: [UInt8]
     }
 
-    static func run(_ program: String, _ arguments: [String]) throws -> Result {
+    public static func run(_ program: String, _ arguments: [String]) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: program)
         process.arguments = arguments
