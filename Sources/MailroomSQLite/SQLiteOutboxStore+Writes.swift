@@ -35,7 +35,8 @@ extension SQLiteOutboxStore {
                     continue
                 }
                 try content.execute(arguments: [id, Data(composed.bytes), Data(message.sourceEvent)])
-                let origin = message.source.map { "from \($0)" + (message.line.map { " line \($0)" } ?? "") }
+                let origin = [message.source.map { "from \($0)" + (message.line.map { " line \($0)" } ?? "") }, message.note]
+                    .compactMap { $0 }.joined(separator: "; ")
                 try journal.execute(arguments: [id, now.milliseconds, message.initialState.rawValue, origin])
                 let lease = owner.map {
                     Lease(eventID: message.eventID, owner: $0, state: message.initialState, previousAttempts: 0, token: id)

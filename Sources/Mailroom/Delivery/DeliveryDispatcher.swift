@@ -168,6 +168,13 @@ public final class DeliveryDispatcher: @unchecked Sendable {
                 let disposition: DeliveryDisposition = until.map { .deferred(until: $0) } ?? .notAttempted(reason: reason)
                 observer.didFinish(job, attempt: nil, verdict: nil, disposition: disposition)
             case .attempt(var job):
+                // Checked at the last moment, so a retry or a replay after an outage never tells
+                // someone to act by a date that has passed.
+                if let deadline = job.deadline, now() >= deadline {
+                    observer.didFinish(job, attempt: nil, verdict: nil, disposition: .expired(
+                        reason: "expired: its deadline (Expires: \(MessageDate.format(deadline))) passed before it could be sent; not attempted"))
+                    continue
+                }
                 job.attemptsThisRun += 1
                 let started = job
                 var announced = false

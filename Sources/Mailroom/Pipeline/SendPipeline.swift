@@ -131,10 +131,13 @@ public final class SendPipeline {
         }
         do {
             let made = try factory.make(event, date: date)
+            // Past its deadline on arrival: stored as expired, so the outbox says what happened.
+            let expired = made.email.deadline.map { $0.date <= date } ?? false
             return .message(NewMessage(
                 eventID: event.id, eventType: event.type.rawValue, template: made.email.templateName,
                 locale: made.email.locale, sourceEvent: bytes, composed: made.message,
-                initialState: initialState, source: source, line: number))
+                initialState: expired ? .expired : initialState, source: source, line: number,
+                note: expired ? made.email.deadline?.reason(storing: true) : nil))
         } catch {
             return .rejected(EventValidationError(eventID: event.id, line: number, source: source, problems: [
                 .init(path: "$", message: "cannot be rendered: \(error)"),
@@ -210,10 +213,17 @@ public final class SendPipeline {
             notStored(pending)
             return
         }
+        var expiredLeases: [(lease: Lease, outcome: LeaseOutcome)] = []
         for (message, result) in zip(pending, results) {
             if result.isDuplicate {
                 local.duplicate += 1
                 reporter.duplicate(eventID: message.eventID, source: message.source ?? "-", line: message.line ?? 0)
+                continue
+            }
+            if message.initialState == .expired {
+                local.expired += 1
+                reporter.finished(eventID: message.eventID, state: .expired, explanation: message.note ?? "expired")
+                if let lease = result.lease { expiredLeases.append((lease, .release)) }
                 continue
             }
             guard let delivery else {
@@ -223,6 +233,15 @@ public final class SendPipeline {
             guard let lease = result.lease else { continue }
             delivery.recorder.hold(lease)
             delivery.dispatcher.submit(DeliveryJob(eventID: message.eventID, message: message.composed, storedAt: now()))
+        }
+        if !expiredLeases.isEmpty {
+            // Stored leased like the rest of the batch, but never delivered: end the leases at once.
+            do {
+                _ = try store.finish(expiredLeases)
+            } catch {
+                logger.error("cannot release expired messages", metadata: ["error": "\(error)"])
+                failed(error)
+            }
         }
         reporter.progress(currentSummary())
     }
