@@ -91,10 +91,17 @@ struct Runtime {
         let recorder = OutboxDeliveryRecorder(store: store, logger: logger, onFinal: { id, state, explanation in
             reporter.finished(eventID: id, state: state, explanation: explanation)
         })
-        let dispatcher = DeliveryDispatcher(transport: transport, connections: settings.smtp.connections,
-                                            policy: settings.retry, observer: recorder, logger: logger)
+        let dispatcher = dispatcher(transport, observer: recorder)
         dispatcher.start()
         return (dispatcher, recorder)
+    }
+
+    /// A dispatcher with the configured connections, retry policy, outage pause and rate limit;
+    /// not started.
+    func dispatcher(_ transport: CurlSMTPTransport, observer: any DeliveryObserver) -> DeliveryDispatcher {
+        DeliveryDispatcher(transport: transport, connections: settings.smtp.connections, policy: settings.retry,
+                           observer: observer, logger: logger, circuitBreakerPause: settings.smtp.outagePause,
+                           rateLimit: settings.smtp.rateLimit)
     }
 }
 
