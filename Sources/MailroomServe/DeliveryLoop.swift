@@ -95,7 +95,12 @@ final class DeliveryLoop: @unchecked Sendable {
             condition.broadcast()
             condition.unlock()
         }
+        var recovered = Date()
         while let limit = nextLimit() {
+            if Date().timeIntervalSince(recovered) >= Self.recoveryInterval.seconds {
+                recovered = Date()
+                recoverAbandonedLeases()
+            }
             let claimed: [ClaimedMessage]
             do {
                 claimed = try store.claimDue(states, limit: limit, owner: owner)
@@ -118,6 +123,21 @@ final class DeliveryLoop: @unchecked Sendable {
             }
             if claimed.count == limit && dispatcher.relayPausedUntil == nil { continue }
             sleep(until: nextWake())
+        }
+    }
+
+    /// How often the leases of processes that died (another `serve` killed, a crashed `send`)
+    /// are settled, so that their messages are delivered by the processes still running.
+    static let recoveryInterval: Duration = .seconds(30)
+
+    private func recoverAbandonedLeases() {
+        do {
+            let report = try store.recoverAbandonedLeases()
+            for id in report.markedUncertain {
+                logger.warning("a process stopped during an attempt: marked uncertain", metadata: ["message": "\(id)"])
+            }
+        } catch {
+            logger.error("cannot settle abandoned leases", metadata: ["error": "\(error)"])
         }
     }
 

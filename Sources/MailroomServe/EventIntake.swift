@@ -20,6 +20,19 @@ public final class EventIntake: Sendable {
         public var problems: [String]
         /// The event's line in the request body (or on standard input), from 1.
         public var line: Int
+
+        private enum CodingKeys: String, CodingKey {
+            case id, result, problems, line
+        }
+
+        /// `id` is always present, `null` when the event has none, so every result has one shape.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(id, forKey: .id)
+            try container.encode(result, forKey: .result)
+            try container.encode(problems, forKey: .problems)
+            try container.encode(line, forKey: .line)
+        }
     }
 
     /// The outcome of one batch: a result per event in input order, or the failure that kept
