@@ -131,3 +131,13 @@ final class ServeProcess: @unchecked Sendable {
         }.value
     }
 }
+
+/// ``eventually(limit:_:)`` for conditions that ask a process (`outbox status`, an HTTP request).
+func eventuallyAsync(limit: Duration = .seconds(30), _ condition: () async throws -> Bool) async throws -> Bool {
+    let deadline = ContinuousClock.now + limit
+    while ContinuousClock.now < deadline {
+        if try await condition() { return true }
+        try await Task.sleep(for: .milliseconds(100))
+    }
+    return try await condition()
+}
