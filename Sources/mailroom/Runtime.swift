@@ -14,7 +14,7 @@ struct Runtime {
     let options: GlobalOptions
 
     static func load(_ options: GlobalOptions) async throws -> Runtime {
-        LoggingSetup.bootstrap(verbose: options.verbose, quiet: options.quiet)
+        LoggingSetup.bootstrap(verbose: options.verbose, quiet: options.quiet, format: options.logFormat)
         let logger = Logger(label: "mailroom")
         do {
             let settings = try await SettingsLoader(options: options).load()

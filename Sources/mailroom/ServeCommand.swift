@@ -29,10 +29,19 @@ struct ServeCommand: AsyncParsableCommand {
         }
     }
 
+    /// The service's own messages: on stderr as text, or through the logger with
+    /// `--log-format json`, so that every line of stderr is then one JSON object.
+    private static func reporter(_ runtime: Runtime) -> @Sendable (String) -> Void {
+        guard runtime.options.logFormat == .json else { return { Terminal.error($0) } }
+        let logger = runtime.logger
+        return { logger.notice("\($0)") }
+    }
+
     func run() async throws {
         try await Self.reportingFailures {
             let runtime = try await Runtime.load(global)
             let settings = runtime.settings
+            let say = Self.reporter(runtime)
             let text = listen ?? settings.serve.listen
             guard let address = ListenAddress(parsing: text) else {
                 throw Failure.configuration("serve.listen: expected HOST:PORT such as 127.0.0.1:8025, found '\(text)'")
@@ -52,22 +61,22 @@ struct ServeCommand: AsyncParsableCommand {
                 factory: factory, store: store, logger: runtime.logger,
                 makeDispatcher: transport.map { transport in { observer in runtime.dispatcher(transport, observer: observer) } })
             if transport == nil {
-                Terminal.error("serve: no SMTP URL is configured: events are stored as held; deliver them with `mailroom replay --smtp-url smtp://HOST:PORT`")
+                say("serve: no SMTP URL is configured: events are stored as held; deliver them with `mailroom replay --smtp-url smtp://HOST:PORT`")
             }
-            let trap = SignalTrap(command: "serve", grace: settings.serve.shutdownGrace)
+            let trap = SignalTrap(command: "serve", grace: settings.serve.shutdownGrace, report: say)
             let ending: ServeService.Ending
             do {
                 ending = try await service.run(stop: trap.stop) { bound in
-                    Terminal.error("serve: listening on http://\(bound) (outbox \(store.location))")
+                    say("serve: listening on http://\(bound) (outbox \(store.location))")
                 }
             } catch {
                 throw Failure.configuration("serve.listen: cannot listen on \(address): \(error)")
             }
             if let failure = ending.recordingFailure {
-                Terminal.error("the outbox could not record, the service stopped (nothing unrecorded was sent): \(failure)")
+                say("the outbox could not record, the service stopped (nothing unrecorded was sent): \(failure)")
                 return ExitStatus.ioError
             }
-            if !global.quiet { Terminal.error("serve: stopped; this run: \(ending.deliveries.line)") }
+            if !global.quiet { say("serve: stopped; this run: \(ending.deliveries.line)") }
             return ExitStatus.success
         }
     }

@@ -88,7 +88,8 @@ struct ServeTests {
     func hostileRequests() async throws {
         let workspace = try Workspace(config: ["serve.max_request_bytes": "4096", "serve.max_request_events": "5"])
         let token = "s3cret-token-\(UUID().uuidString)"
-        let serve = try await ServeProcess(workspace, environment: ["MAILROOM_SERVE_TOKEN": token])
+        let serve = try await ServeProcess(workspace, arguments: ["--log-format", "json"],
+                                           environment: ["MAILROOM_SERVE_TOKEN": token])
         let auth = "Authorization: Bearer \(token)"
         let events = TestEvents.make(6, prefix: "evt_hostile")
 
@@ -125,6 +126,13 @@ struct ServeTests {
         let ended = await serve.terminate()
         #expect(ended.status == 0, "\(ended)")
         #expect(!ended.output.contains(token), "the token never appears in the output")
+        let lines = ended.stderrLines
+        #expect(lines.count >= 3, "\(ended)")
+        for line in lines {
+            let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            #expect(object?["message"] is String && object?["level"] is String && object?["time"] is String,
+                    "--log-format json: one JSON object per line: \(line)")
+        }
     }
 
     @Test("listening on an address that is not loopback needs MAILROOM_SERVE_TOKEN (exit 78)")
