@@ -54,6 +54,11 @@ final class DeliveryLoop: @unchecked Sendable {
         thread.start()
     }
 
+    /// Called once, on the loop's thread, when the dispatcher stopped by itself (a configuration
+    /// error such as an untrusted certificate, or an outbox that cannot record): the service must
+    /// stop, since every further attempt would fail the same way. Set before ``start()``.
+    var onHalt: @Sendable (String) -> Void = { _ in }
+
     /// Something new may be due: a message was stored.
     func wake() {
         condition.lock()
@@ -144,6 +149,10 @@ final class DeliveryLoop: @unchecked Sendable {
     /// How many messages to lease now (nil: the loop ends), waiting while none may be.
     private func nextLimit() -> Int? {
         while true {
+            if let reason = dispatcher.haltReason {
+                onHalt(reason)
+                return nil
+            }
             let paused = dispatcher.relayPausedUntil
             condition.lock()
             if stopping {

@@ -34,10 +34,12 @@ public final class ServeService: Sendable {
         }
     }
 
-    /// What a stopped service did; `recordingFailure` set means exit 74.
+    /// What a stopped service did; `recordingFailure` set means exit 74, `configurationError` 78.
     public struct Ending: Sendable {
         public var deliveries: RunSummary
         public var recordingFailure: String?
+        /// Why delivery stopped by itself (an untrusted certificate, refused credentials), if it did.
+        public var configurationError: String?
     }
 
     private let configuration: Configuration
@@ -101,6 +103,7 @@ public final class ServeService: Sendable {
         let standardInput = configuration.readStandardInput ? StandardInputIntake(intake: intake, logger: logger) : nil
 
         if let delivery {
+            delivery.loop.onHalt = { reason in stop.raise("delivery stopped: \(reason)") }
             delivery.dispatcher.start()
             delivery.loop.start()
         }
@@ -110,8 +113,7 @@ public final class ServeService: Sendable {
             stopReason.value.withLock { $0 = $0 ?? reason }
             logger.notice("stopping: taking no more events, finishing the transactions in flight", metadata: ["reason": "\(reason)"])
             let thread = Thread {
-                Self.drain(delivery: delivery, standardInput: standardInput, reason: reason)
-                drained.signal()
+                drained.signal(halted: Self.drain(delivery: delivery, standardInput: standardInput, reason: reason))
                 Task { await group.triggerGracefulShutdown() }
             }
             thread.name = "mailroom-stop"
@@ -127,17 +129,20 @@ public final class ServeService: Sendable {
         }
         await blocking { drained.wait() }
         try? store.sync()
-        return Ending(deliveries: delivery?.recorder.summary ?? RunSummary(),
-                      recordingFailure: delivery?.recorder.recordingFailure)
+        let recordingFailure = delivery?.recorder.recordingFailure
+        return Ending(deliveries: delivery?.recorder.summary ?? RunSummary(), recordingFailure: recordingFailure,
+                      configurationError: recordingFailure == nil ? drained.halted : nil)
     }
 
-    private static func drain(delivery: Delivery?, standardInput: StandardInputIntake?, reason: String) {
+    /// Returns why the dispatcher stopped by itself, if it did.
+    private static func drain(delivery: Delivery?, standardInput: StandardInputIntake?, reason: String) -> String? {
         standardInput?.stop()
-        guard let delivery else { return }
+        guard let delivery else { return nil }
         delivery.dispatcher.interrupt(reason)
         delivery.loop.stop()
-        delivery.dispatcher.finish()
+        let halted = delivery.dispatcher.finish()
         delivery.recorder.finish()
+        return halted
     }
 }
 
@@ -152,21 +157,30 @@ private final class StopReason: Sendable {
     let value = Mutex<String?>(nil)
 }
 
-/// Set once the stop's drain has finished.
-private final class Drained: Sendable {
-    private let done = Mutex(false)
+/// Set once the stop's drain has finished, with why delivery stopped by itself, if it did.
+private final class Drained: @unchecked Sendable {
+    // Guarded by `condition`.
     private let condition = NSCondition()
+    private var done = false
+    private var reason: String?
 
-    func signal() {
+    func signal(halted: String?) {
         condition.lock()
-        done.withLock { $0 = true }
+        done = true
+        reason = halted
         condition.broadcast()
         condition.unlock()
     }
 
+    var halted: String? {
+        condition.lock()
+        defer { condition.unlock() }
+        return reason
+    }
+
     func wait() {
         condition.lock()
-        while !done.withLock({ $0 }) { condition.wait() }
+        while !done { condition.wait() }
         condition.unlock()
     }
 }

@@ -72,6 +72,10 @@ struct ServeCommand: AsyncParsableCommand {
             } catch {
                 throw Failure.configuration("serve.listen: cannot listen on \(address): \(error)")
             }
+            if let stop = ending.configurationError {
+                say("serve: \(stop); fix the configuration and start it again (the messages stay in the outbox)")
+                return ExitStatus.configuration
+            }
             if let failure = ending.recordingFailure {
                 say("the outbox could not record, the service stopped (nothing unrecorded was sent): \(failure)")
                 return ExitStatus.ioError

@@ -116,6 +116,22 @@ struct ServeReliabilityTests {
         #expect(owners.first?["n"] as? Int == 2, "both processes delivered: \(owners)")
     }
 
+    @Test("a configuration error from the relay (STARTTLS required, not offered) stops serve with exit 78, the message kept queued")
+    func configurationErrorStops() async throws {
+        let relay = try TestServer.scripted("{}")  // answers STARTTLS with 454
+        defer { relay.stop() }
+        let workspace = try Workspace()
+        let serve = try await ServeProcess(workspace, arguments: ["--smtp-url", "smtp://127.0.0.1:\(relay.port)?tls=starttls"])
+        #expect(try (await serve.curl("/v1/events", body: TestEvents.closure("evt_conf"))).status == 200)
+        let ended = await serve.command.wait()
+        #expect(ended.status == 78, "\(ended)")
+        #expect(ended.stderr.contains("STARTTLS"), "\(ended)")
+        let records = try await workspace.list()
+        #expect(records.map(\.state) == ["queued"], "kept for a later run: \(records.map(\.state))")
+        let leased = try OutboxDatabase(outbox: workspace.outboxPath).rows("SELECT COUNT(*) AS n FROM messages WHERE lease_owner IS NOT NULL")
+        #expect(leased.first?["n"] as? Int == 0, "lease released")
+    }
+
     @Test("SIGTERM while the relay is slow: intake answers 503 with Retry-After, the transactions in flight finish, nothing is uncertain, exit 0")
     func stopDuringSlowRelay() async throws {
         let relay = try TestServer.scripted(#"{"connections": [{"DOT": {"action": "delay", "seconds": 2, "reply": "250 2.0.0 Ok: queued"}}]}"#)

@@ -146,6 +146,13 @@ public final class DeliveryDispatcher: @unchecked Sendable {
         return breaker.reopensAt
     }
 
+    /// Why the run stopped (a configuration error, an outbox failure), once it did.
+    public var haltReason: String? {
+        condition.lock()
+        defer { condition.unlock() }
+        return stopReason
+    }
+
     /// True once the run was stopped (a configuration error, an outbox failure); producers may
     /// stop reading input.
     public var isStopped: Bool {
