@@ -19,6 +19,10 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // Core: events, templates, MIME, outbox, delivery policy. No C, no CLI.
@@ -67,10 +71,22 @@ let package = Package(
             name: "MailroomTesting",
             dependencies: ["Mailroom"]
         ),
+        // `mailroom serve`: HTTP intake, continuous delivery, health and Prometheus metrics.
+        .target(
+            name: "MailroomServe",
+            dependencies: [
+                "Mailroom",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .executableTarget(
             name: "mailroom",
             dependencies: [
-                "Mailroom", "MailroomSMTP", "MailroomSQLite", "MailroomDKIM",
+                "Mailroom", "MailroomSMTP", "MailroomSQLite", "MailroomDKIM", "MailroomServe",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Configuration", package: "swift-configuration"),
@@ -117,6 +133,10 @@ let package = Package(
         .testTarget(
             name: "MailroomSMTPTests",
             dependencies: ["MailroomSMTP", "Mailroom", "MailroomTesting"]
+        ),
+        .testTarget(
+            name: "MailroomServeTests",
+            dependencies: ["MailroomServe", "Mailroom", "MailroomSQLite", "MailroomTesting"]
         ),
         .testTarget(
             name: "mailroomTests",

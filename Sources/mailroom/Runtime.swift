@@ -15,7 +15,7 @@ struct Runtime {
     let options: GlobalOptions
 
     static func load(_ options: GlobalOptions) async throws -> Runtime {
-        LoggingSetup.bootstrap(verbose: options.verbose, quiet: options.quiet)
+        LoggingSetup.bootstrap(verbose: options.verbose, quiet: options.quiet, format: options.logFormat)
         let logger = Logger(label: "mailroom")
         do {
             let settings = try await SettingsLoader(options: options).load()
@@ -110,10 +110,17 @@ struct Runtime {
         let recorder = OutboxDeliveryRecorder(store: store, logger: logger, onFinal: { id, state, explanation in
             reporter.finished(eventID: id, state: state, explanation: explanation)
         })
-        let dispatcher = DeliveryDispatcher(transport: transport, connections: settings.smtp.connections,
-                                            policy: settings.retry, observer: recorder, logger: logger)
+        let dispatcher = dispatcher(transport, observer: recorder)
         dispatcher.start()
         return (dispatcher, recorder)
+    }
+
+    /// A dispatcher with the configured connections, retry policy, outage pause and rate limit;
+    /// not started.
+    func dispatcher(_ transport: CurlSMTPTransport, observer: any DeliveryObserver) -> DeliveryDispatcher {
+        DeliveryDispatcher(transport: transport, connections: settings.smtp.connections, policy: settings.retry,
+                           observer: observer, logger: logger, circuitBreakerPause: settings.smtp.outagePause,
+                           rateLimit: settings.smtp.rateLimit)
     }
 }
 

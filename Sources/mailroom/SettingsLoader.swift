@@ -18,6 +18,7 @@ struct SettingsLoader {
         ("MAILROOM_SMTP_URL", "smtp.url"),
         ("MAILROOM_SMTP_USERNAME", "smtp.username"),
         ("MAILROOM_SMTP_PASSWORD", "smtp.password"),
+        ("MAILROOM_SERVE_TOKEN", "serve.token"),
     ]
 
     var options: GlobalOptions
@@ -43,7 +44,7 @@ struct SettingsLoader {
         for (variable, key) in Self.environmentKeys {
             if let value = environment[variable], !value.isEmpty {
                 values[AbsoluteConfigKey(key.split(separator: ".").map(String.init))] =
-                    ConfigValue(.string(value), isSecret: key == "smtp.password")
+                    ConfigValue(.string(value), isSecret: Self.secretKeys.contains(key))
             }
         }
         return values
@@ -105,12 +106,26 @@ struct SettingsLoader {
         if let value = try duration("smtp.reply_timeout") { settings.smtp.replyTimeout = value }
         if let value = try duration("smtp.transaction_timeout") { settings.smtp.transactionTimeout = value }
         if let value = try duration("smtp.max_connection_age") { settings.smtp.maxConnectionAge = value }
+        if let raw = text("smtp.rate_limit") {
+            guard let limit = RateLimit(parsing: raw) else {
+                throw ConfigurationError(key: "smtp.rate_limit", message: "expected attempts per period such as 14/s, 600/m or 10000/h, found '\(raw)'")
+            }
+            settings.smtp.rateLimit = limit
+        }
+        if let value = try duration("smtp.outage_pause") { settings.smtp.outagePause = value }
         if let value = text("sender.from") { settings.sender.from = value }
         settings.sender.replyTo = text("sender.reply_to")
         settings.sender.messageIDDomain = text("sender.message_id_domain")
         if let value = text("sender.organization") { settings.sender.organization = value }
         if let value = text("outbox.path") { settings.outboxPath = value }
         if let value = text("templates.path") { settings.templatesPath = value }
+
+        if let value = text("serve.listen") { settings.serve.listen = value }
+        settings.serve.token = text("serve.token", secret: true).map(Secret.init)
+        if let value = try duration("serve.shutdown_grace") { settings.serve.shutdownGrace = value }
+        if let value = try duration("serve.idle_check") { settings.serve.idleCheck = value }
+        if let value = try integer("serve.max_request_bytes", in: 1024...(1 << 30)) { settings.serve.maxRequestBytes = value }
+        if let value = try integer("serve.max_request_events", in: 1...100_000) { settings.serve.maxRequestEvents = value }
 
         var retry = settings.retry
         if let value = try integer("retry.attempts", in: 1...100) { retry.attempts = value }

@@ -10,6 +10,7 @@ public struct MailroomSettings: Sendable {
     public var retry = RetryPolicy.default
     /// The keys every message is signed with (DKIM), one signature each; empty: not signed.
     public var dkim: [DKIMKeySettings] = []
+    public var serve = Serve()
 
     public init() {}
 
@@ -46,6 +47,11 @@ public struct MailroomSettings: Sendable {
         public var maxConnectionAge: Duration = .seconds(60)
         /// The name we greet the relay with (EHLO); defaults to the Message-ID domain.
         public var heloName: String?
+        /// `smtp.rate_limit`: attempts per period for this process, all connections together.
+        public var rateLimit: RateLimit?
+        /// `smtp.outage_pause`: how long the circuit breaker waits before probing a relay that
+        /// stopped responding.
+        public var outagePause: Duration = .seconds(60)
 
         public init() {}
     }
@@ -58,6 +64,26 @@ public struct MailroomSettings: Sendable {
         public var messageIDDomain: String?
         /// The company name the templates sign with.
         public var organization = "Example"
+
+        public init() {}
+    }
+}
+
+extension MailroomSettings {
+    /// `mailroom serve`'s own settings (the `serve.` keys).
+    public struct Serve: Sendable {
+        /// `HOST:PORT` to listen on.
+        public var listen = "127.0.0.1:8025"
+        /// The bearer token intake and metrics require (`MAILROOM_SERVE_TOKEN`); required when
+        /// listening on an address that is not loopback.
+        public var token: Secret?
+        /// How long a stop waits for the transactions in flight.
+        public var shutdownGrace: Duration = .seconds(30)
+        /// Bounds of one `POST /v1/events` request (413 beyond).
+        public var maxRequestBytes = 4 << 20
+        public var maxRequestEvents = 1000
+        /// How often the outbox is checked for messages stored by other processes.
+        public var idleCheck: Duration = .seconds(2)
 
         public init() {}
     }

@@ -120,28 +120,10 @@ public final class SendPipeline {
     /// Validates, renders and composes one line (on the input thread).
     private static func prepare(_ line: EventStreamReader.Line, source: String, decoder: EventDecoder,
                                 factory: MessageFactory, date: Date, initialState: MessageState) -> Prepared {
-        let number = line.number
-        var bytes: [UInt8] = []
-        if case .line(_, let content) = line { bytes = content }
-        let event: Event
-        do {
-            event = try decoder.decode(line, source: source)
-        } catch {
-            return .rejected(error, raw: bytes)
-        }
-        do {
-            let made = try factory.make(event, date: date)
-            // Past its deadline on arrival: stored as expired, so the outbox says what happened.
-            let expired = made.email.deadline.map { $0.date <= date } ?? false
-            return .message(NewMessage(
-                eventID: event.id, eventType: event.type.rawValue, template: made.email.templateName,
-                locale: made.email.locale, sourceEvent: bytes, composed: made.message,
-                initialState: expired ? .expired : initialState, source: source, line: number,
-                note: expired ? made.email.deadline?.reason(storing: true) : nil))
-        } catch {
-            return .rejected(EventValidationError(eventID: event.id, line: number, source: source, problems: [
-                .init(path: "$", message: "cannot be rendered: \(error)"),
-            ]), raw: bytes)
+        switch PreparedEvent.prepare(line, source: source, decoder: decoder, factory: factory, date: date,
+                                     initialState: initialState) {
+        case .message(let message): .message(message)
+        case .rejected(let error, let raw): .rejected(error, raw: raw)
         }
     }
 
@@ -173,9 +155,7 @@ public final class SendPipeline {
         reporter.rejected(error.description)
         guard local.storeFailure == nil else { return }
         do {
-            try store.recordRejected(RejectedEvent(
-                time: now(), source: error.source ?? "-", line: error.line ?? 0, eventID: error.eventID,
-                problems: error.problems.map(\.description), raw: raw))
+            try store.recordRejected(PreparedEvent.record(of: error, raw: raw, at: now()))
         } catch {
             logger.error("cannot record a rejected event", metadata: ["error": "\(error)"])
             failed(error)
