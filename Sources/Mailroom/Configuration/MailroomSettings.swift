@@ -10,6 +10,8 @@ public struct MailroomSettings: Sendable {
     public var retry = RetryPolicy.default
     /// The keys every message is signed with (DKIM), one signature each; empty: not signed.
     public var dkim: [DKIMKeySettings] = []
+    /// `retention.*`: when `mailroom outbox prune` redacts and deletes.
+    public var retention = RetentionPolicy()
 
     public init() {}
 
