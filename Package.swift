@@ -72,6 +72,7 @@ let package = Package(
             dependencies: [
                 "Mailroom", "MailroomSMTP", "MailroomSQLite", "MailroomDKIM",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "SystemPackage", package: "swift-system"),

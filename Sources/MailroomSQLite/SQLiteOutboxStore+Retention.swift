@@ -14,6 +14,7 @@ extension SQLiteOutboxStore {
                     SELECT id FROM messages INDEXED BY messages_terminal
                     WHERE \(SQLiteSchema.terminalStatesSQL) AND created_at < ? ORDER BY created_at LIMIT ?
                     """, arguments: [before, limit])
+                guard !ids.isEmpty else { return 0 }
                 // The journal and the content go with the message (ON DELETE CASCADE).
                 try db.execute(sql: "DELETE FROM messages WHERE id IN (\(Self.placeholders(ids.count)))",
                                arguments: StatementArguments(ids))
@@ -138,6 +139,6 @@ extension SQLiteOutboxStore {
     }
 
     static func placeholders(_ count: Int) -> String {
-        Array(repeating: "?", count: max(count, 1)).joined(separator: ", ")
+        Array(repeating: "?", count: count).joined(separator: ", ")
     }
 }

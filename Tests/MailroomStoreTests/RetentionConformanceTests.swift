@@ -141,4 +141,17 @@ import Testing
         #expect(rejected.excerpt.isEmpty && rejected.line == 7 && rejected.eventID == "evt_bad")
         #expect(rejected.problems == ["$.type: unknown"])
     }
+
+    @Test(arguments: StoreEngine.all)
+    func nothingToDoIsNoError(engine: StoreEngine) throws {
+        let store = try engine.open(place, clock)
+        _ = try store.store([Self.message("evt_new", state: .sent)], leasingTo: nil)
+        for dryRun in [true, false] {
+            let report = try store.prune(PruneRequest(redactBefore: clock.now.addingTimeInterval(-60),
+                                                      deleteBefore: clock.now.addingTimeInterval(-120),
+                                                      hashes: Self.hashes, dryRun: dryRun))
+            #expect(report == PruneReport())
+        }
+        #expect(try store.record(eventID: "evt_new")?.redaction == nil)
+    }
 }
