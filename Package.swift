@@ -83,7 +83,7 @@ let package = Package(
         .executableTarget(
             name: "mailroom-render-benchmark",
             dependencies: [
-                "Mailroom",
+                "Mailroom", "MailroomDKIM",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/RenderBenchmark"
