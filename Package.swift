@@ -88,6 +88,7 @@ let package = Package(
             dependencies: [
                 "Mailroom", "MailroomSMTP", "MailroomSQLite", "MailroomDKIM", "MailroomServe",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "SystemPackage", package: "swift-system"),
@@ -98,7 +99,7 @@ let package = Package(
         .executableTarget(
             name: "mailroom-render-benchmark",
             dependencies: [
-                "Mailroom",
+                "Mailroom", "MailroomDKIM",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/RenderBenchmark"

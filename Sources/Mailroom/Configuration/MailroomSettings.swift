@@ -11,6 +11,8 @@ public struct MailroomSettings: Sendable {
     /// The keys every message is signed with (DKIM), one signature each; empty: not signed.
     public var dkim: [DKIMKeySettings] = []
     public var serve = Serve()
+    /// `retention.*`: when `mailroom outbox prune` redacts and deletes.
+    public var retention = RetentionPolicy()
 
     public init() {}
 
