@@ -6,8 +6,9 @@
 #                     [--slow-count 32] [--slow-delay 1] [--large-runs R] [--keep DIR]
 #                     [--sendmail-max 3000]
 #
-# Installs what it needs (postfix for smtp-sink/smtp-source, GNU time), builds Mailroom in release
-# mode, generates events (3 types x 2 locales) and measures, each figure R times side by side:
+# Installs what it needs (postfix for smtp-sink/smtp-source and the Postfix peer, GNU time,
+# python3-venv; django-post_office from PyPI into a venv in its scratch directory), builds Mailroom
+# in release mode, generates events (3 types x 2 locales) and measures, each figure R times side by side:
 #   end to end   mailroom send (stdin) -> smtp-sink, outbox durable (the SQLite store as shipped);
 #                C connections, and (for N up to --peer-max, beside the peer) 1 connection pinned;
 #                N above --peer-max runs --large-runs times
@@ -52,7 +53,7 @@ while (($#)); do
     --keep) keep="$2"; shift 2 ;;
     --large-runs) large_runs="$2"; shift 2 ;;
     --sendmail-max) sendmail_max="$2"; shift 2 ;;
-    -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,34p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option $1 (see --help)" >&2; exit 64 ;;
   esac
 done
