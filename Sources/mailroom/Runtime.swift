@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import Mailroom
+import MailroomDKIM
 import MailroomSMTP
 import MailroomSQLite
 
@@ -35,14 +36,32 @@ struct Runtime {
 
     func factory() throws -> MessageFactory {
         let catalog = try catalog()
+        let signer = try dkimSigner()
         do {
             let from = try Mailbox(parsing: settings.sender.from)
             let replyTo = try settings.sender.replyTo.map { text throws(MessageError) in try Mailbox(parsing: text) }
             let domain = settings.sender.messageIDDomain ?? String(from.address.split(separator: "@").last ?? "localhost")
-            return MessageFactory(catalog: catalog, composer: MessageComposer(from: from, replyTo: replyTo, messageIDDomain: domain))
+            return MessageFactory(catalog: catalog, composer: MessageComposer(from: from, replyTo: replyTo, messageIDDomain: domain),
+                                  sign: signer?.signing)
         } catch {
             throw Failure.configuration("sender: \(error)")
         }
+    }
+
+    /// The DKIM keys of `dkim.*`, read and checked now so a bad key stops the run before anything
+    /// is stored; nil when none is configured.
+    func dkimSigner() throws -> DKIMSigner? {
+        guard !settings.dkim.isEmpty else { return nil }
+        var keys: [DKIMKey] = []
+        for key in settings.dkim {
+            do {
+                keys.append(try DKIMKey.load(file: key.privateKeyFile, domain: key.domain, selector: key.selector))
+            } catch {
+                throw Failure.configuration("dkim.private_key_file: \(error)")
+            }
+            logger.debug("signing with DKIM", metadata: ["key": "\(keys[keys.count - 1])"])
+        }
+        return DKIMSigner(keys: keys)
     }
 
     /// Opens (creating if needed) the outbox and settles the leases of processes that are gone.

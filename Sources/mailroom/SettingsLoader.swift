@@ -136,6 +136,36 @@ struct SettingsLoader {
             throw ConfigurationError(key: "retry.max_delay", message: "must not be shorter than retry.initial_delay")
         }
         settings.retry = retry
+        settings.dkim = try dkimKeys(from: config)
         return settings
+    }
+
+    /// `dkim.domain`, `dkim.selector`, `dkim.private_key_file`: each a string, or a list for
+    /// several keys (paired by position; one domain may serve every selector).
+    ///
+    /// Parallel lists rather than a list of maps because swift-configuration's YAML provider
+    /// refuses a list that holds maps, for the whole file.
+    static func dkimKeys(from config: ConfigReader) throws(ConfigurationError) -> [MailroomSettings.DKIMKeySettings] {
+        func values(_ key: String) -> [String] {
+            let configKey = ConfigKey(key.split(separator: ".").map(String.init))
+            if let one = config.string(forKey: configKey), !one.isEmpty { return [one] }
+            return config.stringArray(forKey: configKey) ?? []
+        }
+        let domains = values("dkim.domain"), selectors = values("dkim.selector"), files = values("dkim.private_key_file")
+        if domains.isEmpty && selectors.isEmpty && files.isEmpty { return [] }
+        for (key, list) in [("dkim.domain", domains), ("dkim.selector", selectors), ("dkim.private_key_file", files)]
+        where list.isEmpty {
+            throw ConfigurationError(key: key, message: "DKIM signing needs dkim.domain, dkim.selector and "
+                + "dkim.private_key_file together; this one is missing")
+        }
+        guard selectors.count == files.count, domains.count == 1 || domains.count == selectors.count else {
+            throw ConfigurationError(key: "dkim.selector", message: "give one dkim.private_key_file per selector "
+                + "(found \(selectors.count) selector(s), \(files.count) file(s)) and one dkim.domain, or one per selector "
+                + "(found \(domains.count))")
+        }
+        return zip(selectors, files).enumerated().map { index, pair in
+            MailroomSettings.DKIMKeySettings(domain: domains.count == 1 ? domains[0] : domains[index],
+                                             selector: pair.0, privateKeyFile: pair.1)
+        }
     }
 }

@@ -9,8 +9,26 @@ public struct MailroomSettings: Sendable {
     public var templatesPath = "Templates"
     public var retry = RetryPolicy.default
     public var serve = Serve()
+    /// The keys every message is signed with (DKIM), one signature each; empty: not signed.
+    public var dkim: [DKIMKeySettings] = []
 
     public init() {}
+
+    /// Where one DKIM key is and what it signs for; the key itself is read when a command starts.
+    public struct DKIMKeySettings: Sendable, Equatable {
+        /// The signing domain, `d=`.
+        public var domain: String
+        /// The selector, `s=`: the key's DNS record is `selector._domainkey.domain`.
+        public var selector: String
+        /// A PEM private key, readable by its owner only.
+        public var privateKeyFile: String
+
+        public init(domain: String, selector: String, privateKeyFile: String) {
+            self.domain = domain
+            self.selector = selector
+            self.privateKeyFile = privateKeyFile
+        }
+    }
 
     public struct SMTP: Sendable {
         /// Nil: no transport, messages are kept `held`.

@@ -190,6 +190,13 @@ public final class DeliveryDispatcher: @unchecked Sendable {
             case .expire(let job):
                 observer.didFinish(job, attempt: nil, verdict: nil, disposition: .failed)
             case .attempt(var job):
+                // Checked at the last moment, so a retry or a replay after an outage never tells
+                // someone to act by a date that has passed.
+                if let deadline = job.deadline, now() >= deadline {
+                    observer.didFinish(job, attempt: nil, verdict: nil, disposition: .expired(
+                        reason: "expired: its deadline (Expires: \(MessageDate.format(deadline))) passed before it could be sent; not attempted"))
+                    continue
+                }
                 job.attemptsThisRun += 1
                 let started = job
                 var announced = false

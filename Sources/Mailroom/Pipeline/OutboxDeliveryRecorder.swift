@@ -91,6 +91,8 @@ public final class OutboxDeliveryRecorder: DeliveryObserver, @unchecked Sendable
             let outcome: LeaseOutcome = result.map { .attempt($0, newState: .deferred, nextAttemptAt: until) }
                 ?? .transition(.deferred, reason: "not attempted: relay unreachable", nextAttemptAt: until)
             later(job, lease, outcome, state: .deferred, explanation: explanation.isEmpty ? "relay unreachable" : explanation)
+        case .expired(let reason):
+            later(job, lease, .transition(.expired, reason: reason, nextAttemptAt: nil), state: .expired, explanation: reason)
         case .sent, .failed, .uncertain:
             let finalState: MessageState = disposition == .sent ? .sent : disposition == .failed ? .failed : .uncertain
             // Failed without an attempt: the retry lifetime ran out while the relay did not respond.

@@ -23,10 +23,13 @@ public enum PreparedEvent: Sendable {
         }
         do {
             let made = try factory.make(event, date: date)
+            // Past its deadline on arrival: stored as expired, so the outbox says what happened.
+            let expired = made.email.deadline.map { $0.date <= date } ?? false
             return .message(NewMessage(
                 eventID: event.id, eventType: event.type.rawValue, template: made.email.templateName,
                 locale: made.email.locale, sourceEvent: bytes, composed: made.message,
-                initialState: initialState, source: source, line: number))
+                initialState: expired ? .expired : initialState, source: source, line: number,
+                note: expired ? made.email.deadline?.reason(storing: true) : nil))
         } catch {
             return .rejected(EventValidationError(eventID: event.id, line: number, source: source, problems: [
                 .init(path: "$", message: "cannot be rendered: \(error)"),

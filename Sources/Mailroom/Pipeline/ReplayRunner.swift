@@ -73,8 +73,11 @@ public final class ReplayRunner {
                     }
                 }
                 recorder.hold(lease)
-                dispatcher.submit(DeliveryJob(eventID: lease.eventID, message: item.message, storedAt: item.storedAt,
-                                              previousFailures: lease.previousAttempts))
+                var job = DeliveryJob(eventID: lease.eventID, message: item.message, storedAt: item.storedAt,
+                                      previousFailures: lease.previousAttempts)
+                // --force sends on purpose, past a deadline too; otherwise the deadline holds.
+                if selection.force { job.deadline = nil }
+                dispatcher.submit(job)
             }
         }
         var summary = RunSummary()

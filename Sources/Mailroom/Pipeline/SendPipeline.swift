@@ -193,10 +193,17 @@ public final class SendPipeline {
             notStored(pending)
             return
         }
+        var expiredLeases: [(lease: Lease, outcome: LeaseOutcome)] = []
         for (message, result) in zip(pending, results) {
             if result.isDuplicate {
                 local.duplicate += 1
                 reporter.duplicate(eventID: message.eventID, source: message.source ?? "-", line: message.line ?? 0)
+                continue
+            }
+            if message.initialState == .expired {
+                local.expired += 1
+                reporter.finished(eventID: message.eventID, state: .expired, explanation: message.note ?? "expired")
+                if let lease = result.lease { expiredLeases.append((lease, .release)) }
                 continue
             }
             guard let delivery else {
@@ -206,6 +213,15 @@ public final class SendPipeline {
             guard let lease = result.lease else { continue }
             delivery.recorder.hold(lease)
             delivery.dispatcher.submit(DeliveryJob(eventID: message.eventID, message: message.composed, storedAt: now()))
+        }
+        if !expiredLeases.isEmpty {
+            // Stored leased like the rest of the batch, but never delivered: end the leases at once.
+            do {
+                _ = try store.finish(expiredLeases)
+            } catch {
+                logger.error("cannot release expired messages", metadata: ["error": "\(error)"])
+                failed(error)
+            }
         }
         reporter.progress(currentSummary())
     }
