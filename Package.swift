@@ -18,11 +18,11 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
-        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         // Core: events, templates, MIME, outbox, delivery policy. No C, no CLI.
@@ -86,8 +86,9 @@ let package = Package(
         .executableTarget(
             name: "mailroom",
             dependencies: [
-                "Mailroom", "MailroomSMTP", "MailroomSQLite", "MailroomServe", "MailroomDKIM",
+                "Mailroom", "MailroomSMTP", "MailroomSQLite", "MailroomDKIM", "MailroomServe",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "SystemPackage", package: "swift-system"),
@@ -98,7 +99,7 @@ let package = Package(
         .executableTarget(
             name: "mailroom-render-benchmark",
             dependencies: [
-                "Mailroom",
+                "Mailroom", "MailroomDKIM",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/RenderBenchmark"

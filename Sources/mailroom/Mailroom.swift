@@ -6,7 +6,7 @@ struct MailroomCommand: AsyncParsableCommand {
         abstract: "Turns account-closure events into emails, stores them durably and delivers them over SMTP.",
         version: "0.1.0",
         subcommands: [SendCommand.self, PreviewCommand.self, ReplayCommand.self, OutboxCommand.self, TemplatesCommand.self,
-                      ServeCommand.self, DKIMCommand.self])
+                      DKIMCommand.self, ServeCommand.self])
 }
 
 @main

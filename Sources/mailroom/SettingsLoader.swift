@@ -137,6 +137,12 @@ struct SettingsLoader {
         }
         settings.retry = retry
         settings.dkim = try dkimKeys(from: config)
+        settings.retention = RetentionPolicy(redactAfter: try duration("retention.redact_after"),
+                                             deleteAfter: try duration("retention.delete_after"),
+                                             hashKeyFile: text("retention.hash_key_file"))
+        if let redact = settings.retention.redactAfter, let delete = settings.retention.deleteAfter, delete < redact {
+            throw ConfigurationError(key: "retention.delete_after", message: "must not be shorter than retention.redact_after")
+        }
         return settings
     }
 

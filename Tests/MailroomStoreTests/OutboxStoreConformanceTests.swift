@@ -193,7 +193,7 @@ import Testing
                                                problems: ["$.id: required"], raw: Array(repeating: 0x41, count: 5000)))
         clock.advance(by: 5)
         let status = try store.status()
-        #expect(status.counts == [.queued: 0, .held: 1, .deferred: 0, .sent: 3, .failed: 1, .uncertain: 1])
+        #expect(status.counts == [.queued: 0, .held: 1, .deferred: 0, .sent: 3, .failed: 1, .uncertain: 1, .expired: 0])
         #expect(status.rejected == 1 && status.duplicates == 0 && status.leased == 0 && status.total == 6)
         #expect(status.oldestUnsentAge.map { ($0 - 15).magnitude < 0.01 } == true)
         let rejected = try store.rejected(since: nil, until: nil, after: nil, limit: 10)

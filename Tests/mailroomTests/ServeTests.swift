@@ -61,7 +61,7 @@ struct ServeTests {
     func invalidEventsAreRejectedLikeTheCLI() async throws {
         let workspace = try Workspace()
         let serve = try await ServeProcess(workspace)  // no relay: messages are kept held
-        let bad = #"{"id":"evt_bad","type":"account.balance_outstanding","occurred_at":"2026-02-30T09:15:00Z","account":{"id":"a","email":"not-an-address"},"data":{"balance":{"amount":12.5,"currency":"EUR"},"withdraw_by":"2026-12-10T23:59:59Z"}}"#
+        let bad = #"{"id":"evt_bad","type":"account.balance_outstanding","occurred_at":"2026-02-30T09:15:00Z","account":{"id":"a","email":"not-an-address"},"data":{"balance":{"amount":12.5,"currency":"EUR"},"withdraw_by":"2036-12-10T23:59:59Z"}}"#
         let body = TestEvents.closure("evt_good") + "\n" + bad + "\n" + "this is not json\n"
         let reply = try await serve.curl("/v1/events", body: body)
         #expect(reply.status == 422, "\(reply)")

@@ -8,9 +8,11 @@ public struct MailroomSettings: Sendable {
     public var outboxPath = "outbox"
     public var templatesPath = "Templates"
     public var retry = RetryPolicy.default
-    public var serve = Serve()
     /// The keys every message is signed with (DKIM), one signature each; empty: not signed.
     public var dkim: [DKIMKeySettings] = []
+    public var serve = Serve()
+    /// `retention.*`: when `mailroom outbox prune` redacts and deletes.
+    public var retention = RetentionPolicy()
 
     public init() {}
 

@@ -22,7 +22,8 @@ public final class ReplayRunner {
     public func plan(_ selection: ReplaySelection) throws -> [MessageRecord] {
         var records: [MessageRecord] = []
         try store.forEachRecord(selection.filter(now: now())) { record in
-            if record.leasedBy == nil { records.append(record) }
+            // A redacted message has no bytes left to send, whatever an operator asks.
+            if record.leasedBy == nil && record.redaction == nil { records.append(record) }
         }
         return records
     }
