@@ -45,8 +45,16 @@ extension PreviewCommand {
         } catch {
             body = "ERROR: \(error)"
         }
-        let clear = Terminal.stdoutIsTerminal ? "\u{1B}[H\u{1B}[2J\u{1B}[3J" : "\n"
-        return clear + (colour ? "\u{1B}[7m" + status + "\u{1B}[0m" : status) + "\n\n" + body + "\n"
+        let screen = (colour ? "\u{1B}[7m" + status + "\u{1B}[0m" : status) + "\n\n" + body
+        guard Terminal.stdoutIsTerminal else { return "\n" + screen + "\n" }
+        // As watch(1) does: the screen's height, so the status line and the headers stay in view.
+        var lines = screen.split(separator: "\n", omittingEmptySubsequences: false).map { TextWrap.wrapLine(String($0), width: size.columns) }
+            .flatMap { $0.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }
+        if lines.count > size.rows - 1 {
+            let hidden = lines.count - (size.rows - 2)
+            lines = Array(lines.prefix(size.rows - 2)) + ["… \(hidden) more lines: a taller terminal, or --format html or headers"]
+        }
+        return "\u{1B}[H\u{1B}[2J\u{1B}[3J" + lines.joined(separator: "\n")
     }
 
     /// A flag raised by the first SIGINT or SIGTERM (a second one ends the process at once).

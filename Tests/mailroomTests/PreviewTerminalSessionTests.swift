@@ -73,3 +73,34 @@ struct PreviewTerminalSessionTests {
         #expect(screen.contains("*"), "emphasis is shown as *strong* without colour")
     }
 }
+
+@Suite("preview --watch in a terminal (tmux)")
+struct PreviewWatchSessionTests {
+    @Test("--watch renders again when a template changes, shows a syntax error in place, recovers, and Ctrl-C ends it with 0")
+    func watchFollowsEdits() async throws {
+        let workspace = try Workspace()
+        let copy = workspace.path("Templates")
+        try FileManager.default.copyItem(atPath: Workspace.templates, toPath: copy)
+        let words = [RunningCommand.binary] + workspace.standardArguments(["preview", "closure-confirmation", "--watch"], templates: copy)
+        let command = "cd \(TmuxSession.quoted(workspace.directory.path)) && "
+            + words.map(TmuxSession.quoted).joined(separator: " ") + "; echo \"[exit $?]\"; sleep 600"
+        let session = try TmuxSession(columns: 100, rows: 50, command: command)
+        try await session.waitForScreen { $0.contains("Subject: Your Example account will be closed") }
+
+        let subject = copy + "/closure-confirmation/subject.en.mustache"
+        try "Edited while watching: {{reference}}\n".write(toFile: subject, atomically: false, encoding: .utf8)
+        try await session.waitForScreen { $0.contains("Subject: Edited while watching: CLS-2026-0042") }
+
+        try "Broken {{#reference}\n".write(toFile: subject, atomically: false, encoding: .utf8)
+        let broken = try await session.waitForScreen { $0.contains("ERROR:") }
+        #expect(broken.contains("subject.en.mustache"), "the error names the file: \(broken)")
+        #expect(!broken.contains("[exit"), "the watch ended on a syntax error")
+
+        try "Fixed again: {{reference}}\n".write(toFile: subject, atomically: true, encoding: .utf8)
+        let fixed = try await session.waitForScreen { $0.contains("Subject: Fixed again: CLS-2026-0042") }
+        #expect(!fixed.contains("ERROR:"), "the old error stays on the screen: \(fixed)")
+
+        try session.sendKeys("C-c")
+        try await session.waitForScreen { $0.contains("[exit 0]") }
+    }
+}
