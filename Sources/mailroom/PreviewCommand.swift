@@ -35,8 +35,18 @@ struct PreviewCommand: AsyncParsableCommand {
     @Flag(help: "List every template x locale with the sample it is previewed with and its subject line.")
     var list = false
 
+    @Flag(help: "Serve a local web page previewing every template x locale x sample (and the --event file); reloads on change.")
+    var serve = false
+
+    @Option(help: "With --serve: HOST:PORT to listen on (default \(PreviewServer.defaultListen); port 0 takes a free one).")
+    var listen: String?
+
     func validate() throws {
-        if list {
+        if listen != nil && !serve { throw ValidationError("--listen goes with --serve") }
+        if serve {
+            if template != nil { throw ValidationError("--serve previews every template; give no TEMPLATE (--event FILE adds one event)") }
+            if list || check || watch || line != nil { throw ValidationError("--serve is not used with --list, --check, --watch or --line") }
+        } else if list {
             if template != nil || event != nil { throw ValidationError("--list shows every template; give no TEMPLATE or --event") }
             if check { throw ValidationError("--list and --check: use `mailroom templates check` to check every template") }
         } else if (template == nil) == (event == nil) {
@@ -60,6 +70,11 @@ struct PreviewCommand: AsyncParsableCommand {
             let runtime = try await Runtime.load(global)
             if list {
                 page(Self.listTable(try Self.listRows(runtime: runtime), width: Terminal.size().columns, colour: Terminal.stdoutColour))
+                return ExitStatus.success
+            }
+            if serve {
+                let (host, port) = try PreviewServer.parseListen(listen ?? PreviewServer.defaultListen)
+                try await PreviewServer(runtime: runtime, eventFile: event, host: host, port: port).run()
                 return ExitStatus.success
             }
             if watch { return try await watch(runtime: runtime) }

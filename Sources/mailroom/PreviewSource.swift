@@ -10,6 +10,8 @@ enum PreviewSource: Sendable, Equatable {
     case sample(template: String, locale: String?)
     /// One event from a file (`line`: the Nth line of an NDJSON file).
     case eventFile(path: String, line: Int?)
+    /// The sample file named `file` (e.g. `sample.de.json`) of `template`, rendered in `locale`.
+    case sampleFile(template: String, file: String, locale: String)
 
     /// The event, or a ``Failure`` saying what is wrong with the source.
     func event(catalog: TemplateCatalog) throws -> Event {
@@ -17,6 +19,18 @@ enum PreviewSource: Sendable, Equatable {
         case .eventFile(let path, let line):
             guard let data = FileManager.default.contents(atPath: path) else { throw Failure.usage("cannot read \(path)") }
             return try Self.decode(Array(data), source: path, line: line)
+        case .sampleFile(let name, let fileName, let locale):
+            guard let file = catalog.sampleFiles(of: name).first(where: { $0.lastPathComponent == fileName }),
+                  let data = FileManager.default.contents(atPath: file.path)
+            else {
+                throw Failure.usage("template \(name) has no sample \(fileName)")
+            }
+            guard catalog.locales(of: name).contains(locale) else {
+                throw Failure.usage("template \(name) has no locale \(locale)")
+            }
+            var event = try Self.decode(Array(data), source: file.path, line: nil)
+            event.account.locale = locale
+            return event
         case .sample(let name, let locale):
             guard catalog.templateNames.contains(name) else {
                 throw Failure.usage("no template '\(name)'; templates: \(catalog.templateNames.joined(separator: ", "))")
