@@ -141,6 +141,7 @@ enum PreviewPages {
         a { color: #1a56db; }
         table { border-collapse: collapse; background: #fff; max-width: 100%; }
         th, td { text-align: left; padding: 6px 10px; border-bottom: 1px solid #e1e4e8; vertical-align: top; overflow-wrap: anywhere; }
+        th { white-space: nowrap; }
         .summary { color: #4b5563; overflow-wrap: anywhere; }
         .error { color: #b91c1c; white-space: pre-wrap; overflow-wrap: anywhere; }
         .ok { color: #047857; }
