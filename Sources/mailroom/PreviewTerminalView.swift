@@ -13,9 +13,9 @@ struct PreviewTerminalView {
         for (name, value) in PreviewCommand.decodedHeaders(made, composer: composer) {
             lines.append(TextWrap.wrapLine(bold(name + ":") + " " + value, width: width))
         }
-        var summaryLine = dim(TextWrap.wrap(summary.line, width: width))
-        if summary.clippingWarning != nil && colour { summaryLine = "\u{1B}[33m" + summary.line + "\u{1B}[0m" }
-        lines.append(summaryLine)
+        let summaryLine = TextWrap.wrap(summary.line, width: width)
+        // Yellow when Gmail would clip it or nearly would; dim otherwise.
+        lines.append(summary.clippingWarning != nil && colour ? "\u{1B}[33m" + summaryLine + "\u{1B}[0m" : dim(summaryLine))
         lines.append("")
         lines.append(TextWrap.wrap(made.email.text, width: width))
         lines.append("")

@@ -22,8 +22,8 @@ struct PreviewTerminalSessionTests {
             .map { String($0).trimmingCharacters(in: CharacterSet(charactersIn: "*_")) }
     }
 
-    @Test("--no-pager at 120 and 60 columns: every line fits, the terminal wrapped nothing, no word is broken, colour on",
-          arguments: [120, 60])
+    @Test("--no-pager at 120, 80 and 60 columns: every line fits, no word is broken, colour on",
+          arguments: [120, 80, 60])
     func wrappedToTheTerminal(columns: Int) async throws {
         let workspace = try Workspace()
         let session = try TmuxSession(columns: columns, rows: 40,

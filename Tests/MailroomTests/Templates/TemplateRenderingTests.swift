@@ -64,7 +64,7 @@ struct TemplateRenderingTests {
     @Test func withdrawalReminderInGermanUsesNoBreakSpaceBeforeTheEuroSign() throws {
         let email = try catalog.render(TemplateFixtures.withdrawal(locale: "de", withdrawURL: nil))
         #expect(email.subject
-            == "Ihr Guthaben von 1.250,75\u{00A0}€: bitte bis zum 11. Dezember 2026 auszahlen lassen")
+            == "Bitte Ihr Guthaben von 1.250,75\u{00A0}€ bis zum 11. Dezember 2026 auszahlen lassen")
         #expect(email.text.contains("Guthaben von 1.250,75\u{00A0}€ auf (Stand: 28. November 2026)"))
         #expect(email.text.contains("bis zum 11. Dezember 2026 um 23:59 Uhr UTC auszahlen."))
         #expect(email.text.contains("Das Guthaben muss vor der Schließung Ihres Kontos ausgezahlt werden."))
