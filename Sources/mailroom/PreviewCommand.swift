@@ -29,100 +29,110 @@ struct PreviewCommand: AsyncParsableCommand {
     @Option(help: "text (decoded headers, text part, HTML as text), html, raw (exact bytes), headers.")
     var format: Format = .text
 
+    @Flag(help: "Render again whenever a file under the templates directory (or the --event file) changes; Ctrl-C stops.")
+    var watch = false
+
+    @Flag(help: "List every template x locale with the sample it is previewed with and its subject line.")
+    var list = false
+
+    @Flag(help: "Serve a local web page previewing every template x locale x sample (and the --event file); reloads on change.")
+    var serve = false
+
+    @Option(help: "With --serve: HOST:PORT to listen on (default \(PreviewServer.defaultListen); port 0 takes a free one).")
+    var listen: String?
+
     func validate() throws {
-        if (template == nil) == (event == nil) {
+        if listen != nil && !serve { throw ValidationError("--listen goes with --serve") }
+        if serve {
+            if template != nil { throw ValidationError("--serve previews every template; give no TEMPLATE (--event FILE adds one event)") }
+            if list || check || watch || line != nil { throw ValidationError("--serve is not used with --list, --check, --watch or --line") }
+        } else if list {
+            if template != nil || event != nil { throw ValidationError("--list shows every template; give no TEMPLATE or --event") }
+            if check { throw ValidationError("--list and --check: use `mailroom templates check` to check every template") }
+        } else if (template == nil) == (event == nil) {
             throw ValidationError("give either --event FILE or a TEMPLATE name")
         }
+        if watch && (list || check) { throw ValidationError("--watch shows one email as it changes; not with --list or --check") }
         if let line {
             if event == nil { throw ValidationError("--line picks a line of the --event file; give --event FILE") }
             if line < 1 { throw ValidationError("--line counts from 1, found \(line)") }
         }
     }
 
+    @Flag(name: .customLong("no-pager"), help: "Write to standard output even when it is a terminal and the preview is taller.")
+    var noPager = false
+
+    @Flag(help: "Check the email as an author would (links https and in the text part, images with alt, subject length, text line length, no template syntax left) instead of showing it; exit 78 on a finding.")
+    var check = false
+
     func run() async throws {
         try await Self.reportingFailures {
             let runtime = try await Runtime.load(global)
-            let factory = try runtime.factory()
-            let (bytes, source) = try eventBytes(catalog: factory.catalog)
-            let decoded = try decode(bytes, source: source)
-            let made: MessageFactory.Made
-            do {
-                made = try factory.make(decoded, date: Date())
-            } catch {
-                throw Failure.input("cannot render event \(decoded.id): \(error)")
+            if list {
+                page(Self.listTable(try Self.listRows(runtime: runtime), width: Terminal.size().columns, colour: Terminal.stdoutColour))
+                return ExitStatus.success
             }
-            show(made, composer: factory.composer)
+            if serve {
+                let (host, port) = try PreviewServer.parseListen(listen ?? PreviewServer.defaultListen)
+                try await PreviewServer(runtime: runtime, eventFile: event, host: host, port: port).run()
+                return ExitStatus.success
+            }
+            if watch { return try await watch(runtime: runtime) }
+            let (made, composer) = try PreviewSource.render(source, runtime: runtime)
+            if check { return Self.report(AuthorChecks.findings(made.email), quiet: global.quiet) }
+            show(made, composer: composer)
             return ExitStatus.success
         }
     }
 
-    /// The file's one event (on one line or pretty-printed over several), or the one on `--line`.
-    private func decode(_ bytes: [UInt8], source: String) throws -> Event {
-        let lines = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
-        if let line {
-            guard line <= lines.count else { throw Failure.usage("--line \(line): \(source) has \(lines.count) line(s)") }
-            do {
-                return try EventDecoder().decode(Array(lines[line - 1]).trimmingTrailingWhitespace(), lineNumber: line, source: source)
-            } catch {
-                throw Failure.input("\(error)")
-            }
+    /// Prints `findings` on stderr; exit 78 when there is one, as `templates check` does.
+    static func report(_ findings: [AuthorChecks.Finding], quiet: Bool) -> Int32 {
+        for finding in findings { Terminal.error("check: \(finding)") }
+        guard findings.isEmpty else {
+            Terminal.error("preview --check: \(findings.count) finding(s)")
+            return ExitStatus.configuration
         }
-        do {
-            return try EventDecoder().decode(bytes.trimmingTrailingWhitespace(), lineNumber: 1, source: source)
-        } catch {
-            // Several events, one per line, read as one document fail after the first: say what to do.
-            let events = lines.filter { line in
-                (try? EventDecoder().decode(Array(line).trimmingTrailingWhitespace(), lineNumber: 1, source: source)) != nil
-            }.count
-            if events > 1 {
-                throw Failure.usage("--event takes one event, but \(source) holds \(events) (NDJSON); "
-                                    + "pick one with --line N (1 = the first line)")
-            }
-            throw Failure.input("\(error)")
-        }
+        if !quiet { Terminal.out("preview --check: ok") }
+        return ExitStatus.success
     }
 
-    private func eventBytes(catalog: TemplateCatalog) throws -> ([UInt8], String) {
-        if let event {
-            guard let data = FileManager.default.contents(atPath: event) else {
-                throw Failure.usage("cannot read \(event)")
-            }
-            return (Array(data), event)
-        }
-        let name = template ?? ""
-        guard catalog.templateNames.contains(name) else {
-            throw Failure.usage("no template '\(name)'; templates: \(catalog.templateNames.joined(separator: ", "))")
-        }
-        let samples = catalog.sampleFiles(of: name)
-        let wanted = locale.map { "sample.\($0).json" } ?? "sample.json"
-        guard let file = samples.first(where: { $0.lastPathComponent == wanted }) ?? (locale == nil ? samples.first : nil),
-              let data = FileManager.default.contents(atPath: file.path)
-        else {
-            throw Failure.usage("template \(name) has no \(wanted); samples: \(samples.map(\.lastPathComponent).joined(separator: ", "))")
-        }
-        return (Array(data), file.path)
+    var source: PreviewSource {
+        if let event { return .eventFile(path: event, line: line) }
+        return .sample(template: template ?? "", locale: locale)
     }
 
     private func show(_ made: MessageFactory.Made, composer: MessageComposer) {
-        let bytes = made.message.bytes
-        let headerEnd = Self.headerEnd(of: bytes)
+        if format == .raw {
+            Terminal.outRaw(made.message.bytes)
+        } else {
+            page(rendered(made, composer: composer))
+        }
+    }
+
+    /// The preview in `format` (not raw), for the terminal's width and colour.
+    func rendered(_ made: MessageFactory.Made, composer: MessageComposer) -> String {
         switch format {
         case .raw:
-            Terminal.outRaw(bytes)
+            return String(decoding: made.message.bytes, as: UTF8.self)
         case .headers:
-            Terminal.outRaw(Array(bytes[..<headerEnd]))
+            return HeaderSectionDecoder.fields(of: made.message.bytes).map { "\($0.name): \($0.value)" }.joined(separator: "\n")
         case .html:
-            Terminal.out(made.email.html)
+            return made.email.html
         case .text:
-            let tty = Terminal.stdoutIsTerminal
-            let headers = Self.decodedHeaders(made, composer: composer)
-            for (name, value) in headers { Terminal.out(Terminal.bold(name + ":", on: tty) + " " + value) }
-            Terminal.out("")
-            Terminal.out(made.email.text)
-            Terminal.out("")
-            Terminal.out(Terminal.dim("──── HTML part, as text ────", on: tty))
-            Terminal.out(HTMLText(html: made.email.html).withLinkList)
+            return PreviewTerminalView(width: Terminal.size().columns, colour: Terminal.stdoutColour).render(made, composer: composer)
         }
+    }
+
+    /// Writes `text` through the pager when it is taller than the terminal (see ``Pager``).
+    private func page(_ text: String) {
+        let lines = text.reduce(into: 1) { count, character in if character == "\n" { count += 1 } }
+        if let command = Pager.command(lines: lines, rows: Terminal.size().rows, isTerminal: Terminal.stdoutIsTerminal,
+                                       disabled: noPager, environment: ProcessInfo.processInfo.environment),
+           Pager.show(text + "\n", command: command)
+        {
+            return
+        }
+        Terminal.out(text)
     }
 
     /// The headers a mail client would show, decoded: from the values we encoded, not by re-parsing.

@@ -18,7 +18,7 @@ struct TemplatesCommand: AsyncParsableCommand {
             try await Self.reportingFailures {
                 let runtime = try await Runtime.load(global)
                 let catalog = try runtime.catalog()
-                var samples: [Event] = []
+                var samples: [(file: String, event: Event)] = []
                 var problems: [String] = []
                 for name in catalog.templateNames {
                     for file in catalog.sampleFiles(of: name) {
@@ -27,13 +27,15 @@ struct TemplatesCommand: AsyncParsableCommand {
                             continue
                         }
                         do {
-                            samples.append(try EventDecoder().decode(Array(data).trimmingTrailingWhitespace(), lineNumber: 1, source: file.path))
+                            samples.append((file.lastPathComponent,
+                                            try EventDecoder().decode(Array(data).trimmingTrailingWhitespace(), lineNumber: 1, source: file.path)))
                         } catch {
                             problems.append("\(file.path): \(error)")
                         }
                     }
                 }
-                problems += catalog.check(samples: samples).map(\.description)
+                problems += catalog.check(samples: samples.map(\.event)).map(\.description)
+                problems += Self.authorFindings(catalog: catalog, samples: samples)
                 for problem in problems { Terminal.error(problem) }
                 let checked = catalog.templateNames.map { "\($0) (\(catalog.locales(of: $0).joined(separator: ", ")))" }
                 if problems.isEmpty {
@@ -43,6 +45,29 @@ struct TemplatesCommand: AsyncParsableCommand {
                 Terminal.error("templates check: \(problems.count) problem(s)")
                 return ExitStatus.configuration
             }
+        }
+
+        /// ``AuthorChecks`` over every template x locale x sample, each sample also with every
+        /// optional field present and with none; a finding is reported once, with where it was seen.
+        static func authorFindings(catalog: TemplateCatalog, samples: [(file: String, event: Event)]) -> [String] {
+            var problems: [String] = []
+            var seen = Set<String>()
+            for name in catalog.templateNames {
+                for locale in catalog.locales(of: name) {
+                    for sample in samples where sample.event.type.templateName == name {
+                        for shape in [sample.event, sample.event.withAllOptionals(), sample.event.withoutOptionals()] {
+                            var event = shape
+                            event.account.locale = locale
+                            // Rendering problems are catalog.check's to report.
+                            guard let email = try? catalog.render(event) else { continue }
+                            for finding in AuthorChecks.findings(email) where seen.insert("\(name) \(locale) \(finding)").inserted {
+                                problems.append("\(name) (\(locale), \(sample.file)): \(finding)")
+                            }
+                        }
+                    }
+                }
+            }
+            return problems
         }
     }
 }

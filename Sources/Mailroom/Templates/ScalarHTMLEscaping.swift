@@ -3,11 +3,11 @@
 /// HTML parsers read scalars, so escaping must too: escaping by `Character` would leave a `<`
 /// that shares a grapheme cluster with its neighbour (U+0600, a prepended mark, before `<` makes
 /// `؀<` one `Character`) as a real tag, and a combining mark after `"` would end an attribute.
-enum ScalarHTMLEscaping {
+package enum ScalarHTMLEscaping {
     /// Appends `text` with `&`, `<`, `>`, `"` and `'` escaped. The five are ASCII, and in UTF-8 an
     /// ASCII byte is always a whole scalar, so escaping bytes is escaping scalars; runs without a
     /// special byte are copied whole.
-    static func append(_ text: String, to output: inout String) {
+    package static func append(_ text: String, to output: inout String) {
         let utf8 = text.utf8
         // Most values have nothing to escape: one scan of the bytes, then one append.
         let clean = utf8.withContiguousStorageIfAvailable { bytes in

@@ -48,7 +48,7 @@ extension TemplateCatalog {
 extension Event {
     /// The same event with every optional field filled in and at least two retained records, so
     /// that every `{{#optional}}` branch and `{{^last()}}`-style list branch renders.
-    func withAllOptionals() -> Event {
+    package func withAllOptionals() -> Event {
         var event = self
         event.account.name = account.name ?? "Sample Recipient"
         switch payload {
@@ -68,7 +68,7 @@ extension Event {
     }
 
     /// The same event with every optional field removed and a single retained record.
-    func withoutOptionals() -> Event {
+    package func withoutOptionals() -> Event {
         var event = self
         event.account.name = nil
         switch payload {

@@ -36,7 +36,7 @@ struct TemplateRenderingTests {
         let email = try catalog.render(
             TemplateFixtures.closure(locale: "de-DE", name: "Jürgen Weiß", reference: "CLS-2026-0043", cancelURL: nil))
         #expect(email.locale == "de")
-        #expect(email.subject == "Ihr Example-Konto wird am 12. Dezember 2026 geschlossen (Referenz CLS-2026-0043)")
+        #expect(email.subject == "Ihr Example-Konto wird am 12. Dezember 2026 geschlossen (Ref. CLS-2026-0043)")
         #expect(email.text.hasPrefix("Guten Tag Jürgen Weiß,\n\nwir haben Ihren Antrag erhalten"))
         #expect(email.text.contains("Ihr Konto wird am 12. Dezember 2026 um 00:00 Uhr UTC geschlossen."))
         for removed in ["Ihr Profil,", "Ihren beruflichen Werdegang,", "Ihre Kontakte."] {
@@ -64,7 +64,7 @@ struct TemplateRenderingTests {
     @Test func withdrawalReminderInGermanUsesNoBreakSpaceBeforeTheEuroSign() throws {
         let email = try catalog.render(TemplateFixtures.withdrawal(locale: "de", withdrawURL: nil))
         #expect(email.subject
-            == "Bitte lassen Sie sich Ihr Guthaben von 1.250,75\u{00A0}€ bis zum 11. Dezember 2026 auszahlen")
+            == "Bitte Ihr Guthaben von 1.250,75\u{00A0}€ bis zum 11. Dezember 2026 auszahlen lassen")
         #expect(email.text.contains("Guthaben von 1.250,75\u{00A0}€ auf (Stand: 28. November 2026)"))
         #expect(email.text.contains("bis zum 11. Dezember 2026 um 23:59 Uhr UTC auszahlen."))
         #expect(email.text.contains("Das Guthaben muss vor der Schließung Ihres Kontos ausgezahlt werden."))

@@ -114,6 +114,8 @@ final class RunningCommand: @unchecked Sendable {
     }
 
     /// What the process has written to stderr so far.
+    func stdoutSoFar() -> String { (try? String(contentsOf: stdoutURL, encoding: .utf8)) ?? "" }
+
     func stderrSoFar() -> String { (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? "" }
 
     /// Waits for the process to end without blocking a thread of the cooperative pool.

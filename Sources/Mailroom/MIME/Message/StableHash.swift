@@ -3,13 +3,13 @@
 /// Used for Message-IDs and boundaries, which must be identical when a message is composed again.
 /// Swift's `hashValue` is seeded per process, and CryptoKit is not available on Linux; collisions
 /// here only cost uniqueness of an id that also carries the event id in clear.
-struct StableHash: Sendable {
+package struct StableHash: Sendable {
     private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
 
-    init() {}
+    package init() {}
 
     /// Mixes in the UTF-8 of `text`, then a 0xFF separator (never in UTF-8) so ("ab","c") != ("a","bc").
-    mutating func combine(_ text: String) {
+    package mutating func combine(_ text: String) {
         text.withUTF8Bytes { combine($0) }
     }
 
@@ -25,7 +25,7 @@ struct StableHash: Sendable {
     }
 
     /// The value as 16 lower-case hexadecimal digits.
-    var hex: String {
+    package var hex: String {
         var out = WireWriter(capacity: 16)
         writeHex(into: &out)
         return String(decoding: out.bytes(), as: UTF8.self)
