@@ -1,4 +1,5 @@
 import Foundation
+import Mailroom
 @testable import mailroom
 import Testing
 

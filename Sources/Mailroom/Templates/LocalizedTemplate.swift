@@ -39,9 +39,12 @@ struct LocalizedTemplate: Sendable {
         let htmlDocument = run(htmlLayout, variables, &problems)
         let email = RenderedEmail(
             templateName: name, locale: locale, subject: subjectLine,
-            text: Self.tidyText(textDocument), html: Self.trimmedLine(htmlDocument))
+            text: TextWrap.wrap(Self.tidyText(textDocument), width: Self.textWidth), html: Self.trimmedLine(htmlDocument))
         return Outcome(email: email, problems: problems)
     }
+
+    /// Where the text part is wrapped: a hand-wrapped template line grows with the values put in it.
+    static let textWidth = 78
 
     /// Renders one file over `variables` (the event's, and a layout's own when set).
     private func run(_ file: TemplateFile, _ variables: TemplateVariables, _ problems: inout [TemplateError]) -> String {

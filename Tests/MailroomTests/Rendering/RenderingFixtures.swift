@@ -107,6 +107,12 @@ enum RenderingFixtures {
         part.isEmpty || Array(text.utf8).firstRange(of: Array(part.utf8)) != nil
     }
 
+    /// `text` with each line break and run of spaces as one space: the text part is wrapped at
+    /// 78 columns, so a value may continue on the next line.
+    static func unwrapped(_ text: String) -> String {
+        text.split(whereSeparator: { $0 == " " || $0 == "\n" }).joined(separator: " ")
+    }
+
     static func withoutSpaces(_ text: String) -> String {
         String(String.UnicodeScalarView(text.unicodeScalars.filter { $0 != " " }))
     }
@@ -114,5 +120,12 @@ enum RenderingFixtures {
     struct FixtureError: Error, CustomStringConvertible {
         var description: String
         init(_ description: String) { self.description = description }
+    }
+}
+
+extension String {
+    /// Whether the wrapped text part holds `part`, wherever its lines were broken.
+    func containsWrapped(_ part: String) -> Bool {
+        RenderingFixtures.unwrapped(self).contains(RenderingFixtures.unwrapped(part))
     }
 }

@@ -1,29 +1,34 @@
-/// Wraps plain text to a terminal width at spaces, never inside a word.
+/// Wraps plain text at spaces, never inside a word: the text part of every email to 78 columns
+/// (RFC 5322's recommended line length, whatever the values put into a hand-wrapped template
+/// line), and the preview to the terminal's width.
 ///
 /// A word longer than the width (a URL, say) is kept whole on a line of its own: a URL broken by
 /// the wrapper can no longer be copied or clicked, and the terminal's own wrap keeps it one piece.
 /// A line's indentation, and the marker of a list item (`- `, `* `, `3. `), become the
 /// indentation of its continuation lines. ANSI colour sequences take no width.
-enum TextWrap {
-    static func wrap(_ text: String, width: Int) -> String {
+package enum TextWrap {
+    package static func wrap(_ text: String, width: Int) -> String {
         let width = max(width, 20)
         return text.split(separator: "\n", omittingEmptySubsequences: false)
             .map { wrapLine(String($0), width: width) }
             .joined(separator: "\n")
     }
 
-    static func wrapLine(_ line: String, width: Int) -> String {
-        guard visibleWidth(line) > width else { return line }
+    package static func wrapLine(_ line: String, width: Int) -> String {
+        // No more bytes than columns: nothing to measure (most lines of an email).
+        guard line.utf8.count > width, visibleWidth(line) > width else { return line }
         let indent = hangingIndent(of: line)
         let lead = String(line.prefix(indent))
-        let words = line.dropFirst(indent).split(separator: " ", omittingEmptySubsequences: true)
+        // Empty words keep runs of spaces as they were, except where the line breaks.
+        let words = line.dropFirst(indent).split(separator: " ", omittingEmptySubsequences: false)
         var lines: [String] = []
         var current = lead
         var currentWidth = indent
         var hasWord = false
         for word in words {
             let wordWidth = visibleWidth(word)
-            if hasWord && currentWidth + 1 + wordWidth > width {
+            if hasWord && !word.isEmpty && currentWidth + 1 + wordWidth > width {
+                while current.hasSuffix(" ") && current.count > indent { current.removeLast() }
                 lines.append(current)
                 current = String(repeating: " ", count: indent)
                 currentWidth = indent
@@ -43,7 +48,7 @@ enum TextWrap {
 
     /// Leading spaces plus a list marker, in characters; at most half a line's worth, so deep
     /// indentation still leaves room for words.
-    static func hangingIndent(of line: String) -> Int {
+    package static func hangingIndent(of line: String) -> Int {
         let characters = Array(line)
         var i = 0
         while i < characters.count && characters[i] == " " { i += 1 }
@@ -60,7 +65,7 @@ enum TextWrap {
     }
 
     /// Columns on a terminal: characters, not counting `ESC [ ... m` colour sequences.
-    static func visibleWidth(_ text: some StringProtocol) -> Int {
+    package static func visibleWidth(_ text: some StringProtocol) -> Int {
         var width = 0
         var inEscape = false
         for scalar in text.unicodeScalars {
