@@ -18,6 +18,9 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // Core: events, templates, MIME, outbox, delivery policy. No C, no CLI.
@@ -36,6 +39,18 @@ let package = Package(
             dependencies: [
                 "Mailroom",
                 .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        // The shared outbox store: PostgreSQL through postgres-nio, for many workers on many hosts.
+        .target(
+            name: "MailroomPostgres",
+            dependencies: [
+                "Mailroom",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // The only C in the project: typed wrappers over libcurl's variadic API.
@@ -59,7 +74,7 @@ let package = Package(
         .executableTarget(
             name: "mailroom",
             dependencies: [
-                "Mailroom", "MailroomSMTP", "MailroomSQLite",
+                "Mailroom", "MailroomSMTP", "MailroomSQLite", "MailroomPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Configuration", package: "swift-configuration"),
@@ -95,7 +110,7 @@ let package = Package(
         // One conformance suite for every OutboxStore engine.
         .testTarget(
             name: "MailroomStoreTests",
-            dependencies: ["Mailroom", "MailroomSQLite", "MailroomTesting"],
+            dependencies: ["Mailroom", "MailroomSQLite", "MailroomPostgres", "MailroomTesting"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
