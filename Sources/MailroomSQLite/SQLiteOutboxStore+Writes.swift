@@ -89,6 +89,61 @@ extension SQLiteOutboxStore {
         }
     }
 
+    public func claimDue(_ states: Set<MessageState>, limit: Int, owner: LeaseOwner) throws(OutboxError)
+        -> [ClaimedMessage]
+    {
+        guard limit > 0, !states.isEmpty else { return [] }
+        let now = self.now()
+        let expires = now.addingTimeInterval(leaseDuration).milliseconds
+        return try write("claim due messages in") { db in
+            // Each state's candidates come from its own index (messages_deferred by due time,
+            // messages_by_state by creation); a row held under a lease that has not expired is
+            // skipped in SQL, so a busy outbox costs what is in flight, not what it has kept.
+            var candidates: [(due: Int64, row: Row)] = []
+            for state in states.sorted(by: { $0.rawValue < $1.rawValue }) {
+                let rows: [Row]
+                if state == .deferred {
+                    rows = try Row.fetchAll(db.cachedStatement(sql: """
+                        SELECT id, event_id, state, attempts, open_attempt, last_attempt_at, lease_owner,
+                               lease_expires_at, next_attempt_at AS due
+                        FROM messages INDEXED BY messages_deferred
+                        WHERE state = 'deferred' AND next_attempt_at <= ?
+                          AND (lease_owner IS NULL OR lease_expires_at <= ?)
+                        ORDER BY next_attempt_at LIMIT ?
+                        """), arguments: [now.milliseconds, now.milliseconds, limit])
+                } else {
+                    rows = try Row.fetchAll(db.cachedStatement(sql: """
+                        SELECT id, event_id, state, attempts, open_attempt, last_attempt_at, lease_owner,
+                               lease_expires_at, created_at AS due
+                        FROM messages INDEXED BY messages_by_state
+                        WHERE state = ? AND (lease_owner IS NULL OR lease_expires_at <= ?)
+                        ORDER BY created_at, event_id LIMIT ?
+                        """), arguments: [state.rawValue, now.milliseconds, limit])
+                }
+                candidates += rows.map { (due: $0["due"], row: $0) }
+            }
+            candidates.sort { $0.due < $1.due }
+            var claimed: [ClaimedMessage] = []
+            for (_, row) in candidates where claimed.count < limit {
+                let id: Int64 = row["id"]
+                let eventID: String = row["event_id"]
+                var state = MessageState(rawValue: row["state"]) ?? .queued
+                if let holder: String = row["lease_owner"] {
+                    // Expired, but a live process on this host still holds it (a slow attempt).
+                    if Self.isLive(holder, expiresAt: row["lease_expires_at"], now: now) { continue }
+                    if let settled = try self.settle(db, row: row, eventID: eventID, at: now) { state = settled }
+                    guard states.contains(state) else { continue }
+                }
+                try db.cachedStatement(sql: "UPDATE messages SET lease_owner = ?, lease_expires_at = ? WHERE id = ?")
+                    .execute(arguments: [owner.id, expires, id])
+                guard let content = try Self.content(db, id: id) else { continue }
+                let lease = Lease(eventID: eventID, owner: owner, state: state, previousAttempts: row["attempts"], token: id)
+                claimed.append(ClaimedMessage(lease: lease, message: content.message, storedAt: content.storedAt))
+            }
+            return claimed
+        }
+    }
+
     /// Whether a lease still binds: a process on this host while it lives, any other until expiry.
     static func isLive(_ holder: String, expiresAt: Int64?, now: Date) -> Bool {
         if let alive = LeaseOwner(id: holder).isAliveOnThisHost { return alive }

@@ -35,6 +35,15 @@ public protocol OutboxStore: Sendable {
     func claim(_ eventIDs: [String], allowing: Set<MessageState>, owner: LeaseOwner) throws(OutboxError)
         -> [ClaimedMessage]
 
+    /// Leases up to `limit` messages that are due now, the earliest due first: in one of `states`,
+    /// not leased by a live owner, and, when `deferred`, with their next attempt time come (a
+    /// `queued` or `held` message is due from its creation). What a long-running deliverer calls in
+    /// a loop; concurrent callers, in any process or on any host, never get the same message. An
+    /// expired lease whose owner is gone is settled first (``recoverAbandonedLeases()``'s rule);
+    /// a dead process's leases that have not expired yet are left to ``recoverAbandonedLeases()``,
+    /// which a deliverer calls when it starts and now and then.
+    func claimDue(_ states: Set<MessageState>, limit: Int, owner: LeaseOwner) throws(OutboxError) -> [ClaimedMessage]
+
     /// Records that an attempt starts and returns its number. Call it before the message's data
     /// goes to the server; when it throws, the attempt must not start.
     func beginAttempt(_ lease: Lease) throws(OutboxError) -> Int
