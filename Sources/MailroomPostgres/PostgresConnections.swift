@@ -74,8 +74,15 @@ final class PostgresConnections: @unchecked Sendable {
         self.configuration = configuration
     }
 
+    /// Closes the idle connections, waiting for each (the last release of a store is on one of
+    /// its callers' threads, never on the event loop).
     deinit {
-        for connection in idle { connection.close().whenComplete { _ in } }
+        for connection in idle { Self.close(connection) }
+    }
+
+    private static func close(_ connection: PostgresConnection) {
+        guard !connection.isClosed else { return }
+        _ = try? connection.close().wait()
     }
 
     /// Runs `body` with a connection of its own; a connection that failed is closed, not reused.
@@ -106,7 +113,7 @@ final class PostgresConnections: @unchecked Sendable {
                         try session.execute("COMMIT")
                         return result
                     } catch {
-                        if !session.broken { try? session.execute("ROLLBACK") }
+                        if !session.broken { _ = try? session.execute("ROLLBACK") }
                         throw error
                     }
                 }
@@ -141,14 +148,10 @@ final class PostgresConnections: @unchecked Sendable {
 
     private func checkIn(_ connection: PostgresConnection, broken: Bool) {
         condition.lock()
-        if broken {
-            open -= 1
-            connection.close().whenComplete { _ in }
-        } else {
-            idle.append(connection)
-        }
+        if broken { open -= 1 } else { idle.append(connection) }
         condition.signal()
         condition.unlock()
+        if broken { Self.close(connection) }
     }
 }
 

@@ -5,11 +5,16 @@ import PostgresNIO
 /// Attempts, results and state changes under a lease: each statement that changes a row checks,
 /// in its `WHERE`, that the lease is still the writer's.
 extension PostgresOutboxStore {
+    /// Also renews the lease: another host takes an owner for dead only `leaseDuration` after
+    /// its last attempt started, longer than one attempt may last (the SMTP transaction timeout),
+    /// so a run that retries a message for longer than a lease keeps it.
     public func beginAttempt(_ lease: Lease) throws(OutboxError) -> Int {
         let now = self.now()
+        let expires = now.addingTimeInterval(leaseDuration).milliseconds
         return try transaction("record the start of an attempt in") { session in
             let rows = try session.query("""
-                UPDATE messages SET attempts = attempts + 1, open_attempt = attempts + 1, last_attempt_at = \(now.milliseconds)
+                UPDATE messages SET attempts = attempts + 1, open_attempt = attempts + 1, last_attempt_at = \(now.milliseconds),
+                    lease_expires_at = \(expires)
                 WHERE id = \(lease.token) AND lease_owner = \(lease.owner.id) RETURNING attempts, state
                 """)
             guard let row = rows.first else { throw Self.lost(lease) }

@@ -128,6 +128,48 @@ public final class PostgresOutboxStore: OutboxStore, Sendable {
         }
     }
 
+    public func claimDue(_ states: Set<MessageState>, limit: Int, owner: LeaseOwner) throws(OutboxError)
+        -> [ClaimedMessage]
+    {
+        guard limit > 0, !states.isEmpty else { return [] }
+        let now = self.now()
+        return try transaction("claim due messages in") { session in
+            // Each state's candidates from its own index, in due order, each stopping at the
+            // limit: deferred ones by next attempt (messages_deferred), the others by creation
+            // (messages_by_state). SKIP LOCKED passes over rows another worker is claiming or
+            // writing, so concurrent callers neither wait for each other nor share a row; an
+            // unexpired lease is skipped in SQL, so the cost follows what is in flight.
+            var candidates: [(due: Int64, eventID: String, row: PostgresRandomAccessRow)] = []
+            for state in states.sorted(by: { $0.rawValue < $1.rawValue }) {
+                let rows: [PostgresRandomAccessRow]
+                if state == .deferred {
+                    rows = try session.query("""
+                        SELECT \(unescaped: Self.leaseColumns), next_attempt_at AS due FROM messages
+                        WHERE state = 'deferred' AND next_attempt_at <= \(now.milliseconds)
+                          AND (lease_owner IS NULL OR lease_expires_at <= \(now.milliseconds))
+                        ORDER BY next_attempt_at LIMIT \(limit) FOR UPDATE SKIP LOCKED
+                        """)
+                } else {
+                    rows = try session.query("""
+                        SELECT \(unescaped: Self.leaseColumns), created_at AS due FROM messages
+                        WHERE state = \(state.rawValue) AND (lease_owner IS NULL OR lease_expires_at <= \(now.milliseconds))
+                        ORDER BY created_at, event_id LIMIT \(limit) FOR UPDATE SKIP LOCKED
+                        """)
+                }
+                let found = try rows.map { (due: try $0.value("due", as: Int64.self), eventID: try $0.value("event_id", as: String.self), row: $0) }
+                candidates.append(contentsOf: found)
+            }
+            candidates.sort { ($0.due, $0.eventID) < ($1.due, $1.eventID) }
+            var taken: [(eventID: String, id: Int64, state: MessageState, attempts: Int)] = []
+            for candidate in candidates where taken.count < limit {
+                guard let state = try self.takeable(candidate.row, owner: owner, session: session, at: now),
+                      states.contains(state) else { continue }
+                taken.append((candidate.eventID, try candidate.row.value("id"), state, try candidate.row.value("attempts")))
+            }
+            return try self.lease(taken, to: owner, session: session, at: now)
+        }
+    }
+
     /// The state a locked row can be leased in, settling a dead owner's lease first; nil when a
     /// live owner (or `owner` itself) holds it.
     func takeable(_ row: PostgresRandomAccessRow, owner: LeaseOwner, session: PostgresSession, at now: Date) throws
@@ -135,7 +177,8 @@ public final class PostgresOutboxStore: OutboxStore, Sendable {
     {
         var state = MessageState(rawValue: try row.value("state", as: String.self)) ?? .queued
         if let holder = try row.value("lease_owner", as: String?.self) {
-            if holder == owner.id || Self.isLive(holder, expiresAt: try row.value("lease_expires_at"), now: now) {
+            let expires = try row.value("lease_expires_at", as: Int64?.self)
+            if holder == owner.id || Self.isLive(holder, expiresAt: expires, now: now) {
                 return nil
             }
             if try settle(row, session: session, at: now) { state = .uncertain }

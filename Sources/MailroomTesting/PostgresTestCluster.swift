@@ -65,6 +65,7 @@ public final class PostgresTestCluster: Sendable {
         Self.removeLeftovers()
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("mailroom-pg-\(getpid())-\(UUID().uuidString.prefix(8))").path
         password = UUID().uuidString
+        port = try Self.freePort()
         try FileManager.default.createDirectory(atPath: directory + "/data", withIntermediateDirectories: true)
         try "\(getpid())\n".write(toFile: directory + "/owner.pid", atomically: true, encoding: .utf8)
         try password.write(toFile: directory + "/password", atomically: true, encoding: .utf8)
@@ -75,7 +76,6 @@ public final class PostgresTestCluster: Sendable {
         }
         try run("initdb", ["-D", directory + "/data", "-U", user, "--pwfile=\(directory)/password",
                            "--auth-host=scram-sha-256", "--auth-local=trust", "-E", "UTF8", "--no-instructions"])
-        port = try Self.freePort()
         let options = "-c listen_addresses=127.0.0.1 -c port=\(port) -c unix_socket_directories=\(directory) "
             + "-c max_connections=300 -c fsync=off -c full_page_writes=off -c shared_buffers=32MB"
         try run("pg_ctl", ["-D", directory + "/data", "-l", directory + "/server.log", "-o", options, "-w", "-t", "60", "start"])
@@ -83,27 +83,40 @@ public final class PostgresTestCluster: Sendable {
     }
 
     /// Runs one of the cluster's programs as the cluster's user; throws with its output on failure.
+    ///
+    /// posix_spawn and waitpid rather than Foundation's Process: Process learns of its child's
+    /// exit on a Dispatch queue, which tests that block Dispatch's threads (the first users of
+    /// the cluster wait for it to start) can starve, so that the wait never returned.
     @discardableResult
     public func run(_ program: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        if let runAs {
-            process.executableURL = URL(fileURLWithPath: "/usr/sbin/runuser")
-            process.arguments = ["-u", runAs, "--", binaries + "/" + program] + arguments
-        } else {
-            process.executableURL = URL(fileURLWithPath: binaries + "/" + program)
-            process.arguments = arguments
+        // From `/`: the cluster's user may not enter the test's working directory.
+        let inRoot = ["/bin/sh", "-c", "cd / && exec \"$@\"", "sh", binaries + "/" + program]
+        let argv = runAs.map { ["runuser", "-u", $0, "--"] + inRoot } ?? inRoot
+        return try Self.spawn(runAs == nil ? "/bin/sh" : "/usr/sbin/runuser", argv + arguments)
+    }
+
+    static func spawn(_ executable: String, _ arguments: [String]) throws -> String {
+        // A file, not a pipe: the server `pg_ctl start` leaves running would hold a pipe open.
+        let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("mailroom-pgrun-\(UUID().uuidString)").path
+        defer { unlink(outputPath) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        var pointers: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+        defer { for pointer in pointers { free(pointer) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, executable, &actions, nil, &pointers, environ)
+        guard spawned == 0 else {
+            throw Failure(description: "cannot start \(executable): \(String(cString: strerror(spawned)))")
         }
-        process.currentDirectoryURL = URL(fileURLWithPath: "/")
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        guard process.terminationStatus == 0 else {
-            throw Failure(description: "\(program) \(arguments.joined(separator: " ")) failed: \(text)")
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+        guard status == 0 else {
+            throw Failure(description: "\(arguments.joined(separator: " ")) failed (status \(status)): \(text)")
         }
         return text
     }
