@@ -89,10 +89,13 @@ public final class PostgresTestCluster: Sendable {
     /// the cluster wait for it to start) can starve, so that the wait never returned.
     @discardableResult
     public func run(_ program: String, _ arguments: [String]) throws -> String {
-        // From `/`: the cluster's user may not enter the test's working directory.
-        let inRoot = ["/bin/sh", "-c", "cd / && exec \"$@\"", "sh", binaries + "/" + program]
+        // From `/` (the cluster's user may not enter the test's working directory), and with no
+        // descriptor but 0-2: the server `pg_ctl start` leaves running would otherwise keep
+        // whatever the test process had open, such as the stdin pipes that end its SMTP servers.
+        let script = #"cd / && for fd in $(ls /proc/$$/fd); do [ "$fd" -gt 2 ] && eval "exec $fd>&-" 2>/dev/null; done; exec "$@""#
+        let inRoot = ["/bin/bash", "-c", script, "bash", binaries + "/" + program]
         let argv = runAs.map { ["runuser", "-u", $0, "--"] + inRoot } ?? inRoot
-        return try Self.spawn(runAs == nil ? "/bin/sh" : "/usr/sbin/runuser", argv + arguments)
+        return try Self.spawn(runAs == nil ? "/bin/bash" : "/usr/sbin/runuser", argv + arguments)
     }
 
     static func spawn(_ executable: String, _ arguments: [String]) throws -> String {
