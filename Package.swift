@@ -21,6 +21,11 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // Core: events, templates, MIME, outbox, delivery policy. No C, no CLI.
@@ -53,6 +58,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // DKIM signing (RFC 6376, RFC 8463): our canonicalisation and header over swift-crypto's
+        // RSA and Ed25519, in a target of its own so the core does not build BoringSSL.
+        .target(
+            name: "MailroomDKIM",
+            dependencies: [
+                "Mailroom",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
         // The only C in the project: typed wrappers over libcurl's variadic API.
         .target(
             name: "CCurl",
@@ -71,11 +86,24 @@ let package = Package(
             name: "MailroomTesting",
             dependencies: ["Mailroom"]
         ),
+        // `mailroom serve`: HTTP intake, continuous delivery, health and Prometheus metrics.
+        .target(
+            name: "MailroomServe",
+            dependencies: [
+                "Mailroom",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .executableTarget(
             name: "mailroom",
             dependencies: [
-                "Mailroom", "MailroomSMTP", "MailroomSQLite", "MailroomPostgres",
+                "Mailroom", "MailroomSMTP", "MailroomSQLite", "MailroomPostgres", "MailroomDKIM", "MailroomServe",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "SystemPackage", package: "swift-system"),
@@ -86,7 +114,7 @@ let package = Package(
         .executableTarget(
             name: "mailroom-render-benchmark",
             dependencies: [
-                "Mailroom",
+                "Mailroom", "MailroomDKIM",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/RenderBenchmark"
@@ -113,9 +141,18 @@ let package = Package(
             dependencies: ["Mailroom", "MailroomSQLite", "MailroomPostgres", "MailroomTesting"],
             resources: [.copy("Fixtures")]
         ),
+        // dkimpy (Python) is the signatures' independent judge.
+        .testTarget(
+            name: "MailroomDKIMTests",
+            dependencies: ["MailroomDKIM", "Mailroom", "MailroomTesting"]
+        ),
         .testTarget(
             name: "MailroomSMTPTests",
             dependencies: ["MailroomSMTP", "Mailroom", "MailroomTesting"]
+        ),
+        .testTarget(
+            name: "MailroomServeTests",
+            dependencies: ["MailroomServe", "Mailroom", "MailroomSQLite", "MailroomTesting"]
         ),
         .testTarget(
             name: "mailroomTests",

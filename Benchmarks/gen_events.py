@@ -28,14 +28,14 @@ def event(n: int, prefix: str, rnd: random.Random) -> dict:
     }
     if kind == "account.closure_requested":
         ref = f"CLS-2026-{n:06d}"
-        data = {"reference": ref, "effective_at": f"2026-12-{day:02d}T00:00:00Z",
+        data = {"reference": ref, "effective_at": f"2099-12-{day:02d}T00:00:00Z",
                 "cancel_url": f"https://example.com/account/closure/{ref}/cancel"}
     elif kind == "account.balance_outstanding":
         code, places = rnd.choice(CURRENCIES)
         units = rnd.randint(1, 99999)
         amount = f"{units}.{rnd.randint(0, 99):02d}" if places else str(units)
         data = {"balance": {"amount": amount, "currency": code},
-                "withdraw_by": f"2026-12-{day:02d}T23:59:59Z",
+                "withdraw_by": f"2099-12-{day:02d}T23:59:59Z",
                 "withdraw_url": "https://example.com/wallet/withdraw"}
     else:
         data = {"closed_at": f"2026-12-{day:02d}T00:00:00Z", "privacy_contact": "privacy@example.com",

@@ -83,11 +83,11 @@ for i in range(1, n + 1):
     kind = i % 3
     if kind == 0:
         event = {"type": "account.closure_requested",
-                 "data": {"reference": "CLS-%d" % i, "effective_at": "2026-12-12T00:00:00Z"}}
+                 "data": {"reference": "CLS-%d" % i, "effective_at": "2099-12-12T00:00:00Z"}}
     elif kind == 1:
         event = {"type": "account.balance_outstanding",
                  "data": {"balance": {"amount": "%d.%02d" % (rng.randrange(10000), rng.randrange(100)),
-                                      "currency": "EUR"}, "withdraw_by": "2026-12-10T23:59:59Z"}}
+                                      "currency": "EUR"}, "withdraw_by": "2099-12-10T23:59:59Z"}}
     else:
         event = {"type": "account.closed",
                  "data": {"closed_at": "2026-12-12T00:00:00Z",

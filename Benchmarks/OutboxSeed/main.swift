@@ -176,9 +176,9 @@ struct Corpus {
         switch n % 3 {
         case 0:
             let reference = "CLS-2026-\(n)"
-            data = #"{"reference":"\#(reference)","effective_at":"2026-12-\#(dd)T00:00:00Z","cancel_url":"https://example.com/account/closure/\#(reference)/cancel"}"#
+            data = #"{"reference":"\#(reference)","effective_at":"2099-12-\#(dd)T00:00:00Z","cancel_url":"https://example.com/account/closure/\#(reference)/cancel"}"#
         case 1:
-            data = #"{"balance":{"amount":"\#(random.below(99999)).\#(10 + random.below(90))","currency":"EUR"},"withdraw_by":"2026-12-\#(dd)T23:59:59Z","withdraw_url":"https://example.com/wallet/withdraw"}"#
+            data = #"{"balance":{"amount":"\#(random.below(99999)).\#(10 + random.below(90))","currency":"EUR"},"withdraw_by":"2099-12-\#(dd)T23:59:59Z","withdraw_url":"https://example.com/wallet/withdraw"}"#
         default:
             data = #"{"closed_at":"2026-12-\#(dd)T00:00:00Z","privacy_contact":"privacy@example.com","retained":[{"category":"Invoices and payment records","reason":"tax law requires us to keep them","retain_until":"2036-12-31"}]}"#
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Mailroom
+import MailroomDKIM
 
 /// `mailroom-render-benchmark`: the render-only figure of `Benchmarks/run.sh`.
 ///
@@ -38,12 +39,15 @@ struct RenderBenchmark: ParsableCommand {
     @Flag(help: "Also time each stage alone: decode + validate, then + render, then + MIME (the full figure).")
     var stages = false
 
+    @Option(help: "Sign every message with a new key of this kind: rsa, ed25519, or both (one signature each).")
+    var dkim: String?
+
     func run() throws {
         let catalog = try TemplateCatalog(directory: URL(fileURLWithPath: templates), globals: ["company": company])
         let composer = MessageComposer(
             from: try Mailbox(parsing: from), replyTo: try replyTo.map { text throws(MessageError) in try Mailbox(parsing: text) },
             messageIDDomain: messageIDDomain)
-        let factory = MessageFactory(catalog: catalog, composer: composer)
+        let factory = MessageFactory(catalog: catalog, composer: composer, sign: try signer()?.signing)
         guard let data = FileManager.default.contents(atPath: file) else {
             throw ValidationError("cannot open \(file): no such file or not readable")
         }
@@ -66,6 +70,18 @@ struct RenderBenchmark: ParsableCommand {
             return try factory.make(event, date: date).message.bytes.count
         }
         print("bench-render: \(count) messages, \(bytes) bytes, \(String(format: "%.3f", seconds)) s, \(rate(seconds)) msgs/s")
+    }
+
+    /// Keys made for the run (signing cost does not depend on which key of a kind).
+    private func signer() throws -> DKIMSigner? {
+        guard let dkim else { return nil }
+        let kinds: [DKIMAlgorithm] = switch dkim {
+        case "rsa": [.rsaSHA256]
+        case "ed25519": [.ed25519SHA256]
+        case "both": [.rsaSHA256, .ed25519SHA256]
+        default: throw ValidationError("--dkim: expected rsa, ed25519 or both, found \(dkim)")
+        }
+        return DKIMSigner(keys: try kinds.map { try DKIMKey.generate($0, domain: "example.com", selector: "bench-\($0.keyType)") })
     }
 
     /// Runs `body` `count` times over the lines in turn; returns the elapsed seconds and the sum

@@ -98,7 +98,7 @@ extension PostgresOutboxStore {
         case .transition(let state, let reason, let nextAttemptAt):
             let next = state == .deferred ? nextAttemptAt?.milliseconds : nil
             let changed = try session.execute("""
-                UPDATE messages SET state = \(state.rawValue), next_attempt_at = \(next),
+                UPDATE messages SET state = \(state.rawValue), next_attempt_at = \(next), open_attempt = NULL,
                     lease_owner = CASE WHEN \(release) THEN NULL ELSE lease_owner END,
                     lease_expires_at = CASE WHEN \(release) THEN NULL ELSE lease_expires_at END
                 WHERE id = \(lease.token) AND lease_owner = \(lease.owner.id)
@@ -108,7 +108,7 @@ extension PostgresOutboxStore {
                         detail: OutboxText.bounded(reason))
         case .release:
             try session.execute("""
-                UPDATE messages SET lease_owner = NULL, lease_expires_at = NULL
+                UPDATE messages SET lease_owner = NULL, lease_expires_at = NULL, open_attempt = NULL
                 WHERE id = \(lease.token) AND lease_owner = \(lease.owner.id)
                 """)
         }

@@ -43,7 +43,7 @@ extension PostgresOutboxStore {
     static let recordColumns = """
         event_id, event_type, template, locale, recipients, message_id, state, created_at, attempts,
         last_attempt_at, next_attempt_at, last_reply_code, last_reply_enhanced, last_reply_text, last_detail, size,
-        lease_owner
+        lease_owner, redacted_at, recipient_hash, content_sha256
         """
 
     /// A query per state when states are given, each walking `messages_by_state` in order and
@@ -74,6 +74,9 @@ extension PostgresOutboxStore {
         if !filter.eventIDs.isEmpty { conditions.append("event_id = ANY(\(parameter(filter.eventIDs)))") }
         if let since = filter.since { conditions.append("created_at >= \(parameter(since.milliseconds))") }
         if let until = filter.until { conditions.append("created_at < \(parameter(until.milliseconds))") }
+        if let hash = filter.recipientHash {
+            conditions.append("recipient_hash IS NOT NULL AND recipient_hash = \(parameter(hash))")
+        }
         if let recipient = filter.recipient { conditions.append("lower(recipients) = lower(\(parameter(recipient)))") }
         if let type = filter.eventType { conditions.append("event_type = \(parameter(type))") }
         if let due = filter.dueAt {
@@ -113,7 +116,12 @@ extension PostgresOutboxStore {
             lastAttemptAt: try row.value("last_attempt_at", as: Int64?.self).map(Date.init(milliseconds:)),
             nextAttemptAt: state == .deferred ? try row.value("next_attempt_at", as: Int64?.self).map(Date.init(milliseconds:)) : nil,
             lastReply: reply, lastDetail: try row.value("last_detail"), size: try row.value("size"),
-            leasedBy: try row.value("lease_owner"))
+            leasedBy: try row.value("lease_owner"),
+            redaction: try row.value("redacted_at", as: Int64?.self).map {
+                Redaction(redactedAt: Date(milliseconds: $0),
+                          recipientHashes: (try row.value("recipient_hash", as: String?.self) ?? "").components(separatedBy: ", "),
+                          contentSHA256: try row.value("content_sha256", as: String?.self) ?? "")
+            })
     }
 
     public func journal(eventID: String) throws(OutboxError) -> [JournalEntry] {

@@ -62,7 +62,8 @@ public final class PostgresOutboxStore: OutboxStore, Sendable {
         results.reserveCapacity(batch.count)
         for message in batch {
             let composed = message.composed
-            let origin = message.source.map { "from \($0)" + (message.line.map { " line \($0)" } ?? "") }
+            let origin = [message.source.map { "from \($0)" + (message.line.map { " line \($0)" } ?? "") }, message.note]
+                .compactMap { $0 }.joined(separator: "; ")
             let recipients = composed.envelope.recipients.joined(separator: ", ")
             let rows = try session.query("""
                 WITH inserted AS (

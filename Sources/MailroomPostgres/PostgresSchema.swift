@@ -11,7 +11,24 @@ import PostgresNIO
 /// `counters`, spread over 16 rows per name by the writing backend, so that concurrent workers'
 /// transactions do not queue on one hot row; `outbox status` sums at most a few hundred rows.
 enum PostgresSchema {
-    static let migrations: [(version: Int, sql: String)] = [(1, version1)]
+    static let migrations: [(version: Int, sql: String)] = [(1, version1), (2, version2)]
+
+    /// The states `outbox prune` may touch, as the partial indexes' SQL says them.
+    static let terminalStatesSQL = "state IN ('sent', 'failed', 'expired')"
+
+    /// The retention policy's columns and the partial indexes that make a prune cost what it
+    /// redacts and deletes (as in the SQLite engine's v2-retention).
+    private static let version2 = """
+        ALTER TABLE $schema.messages ADD COLUMN redacted_at bigint;
+        ALTER TABLE $schema.messages ADD COLUMN recipient_hash text;
+        ALTER TABLE $schema.messages ADD COLUMN content_sha256 text;
+        CREATE INDEX messages_unredacted_terminal ON $schema.messages (created_at)
+            WHERE redacted_at IS NULL AND \(terminalStatesSQL);
+        CREATE INDEX messages_terminal ON $schema.messages (created_at) WHERE \(terminalStatesSQL);
+        CREATE INDEX messages_by_recipient_hash ON $schema.messages (recipient_hash, created_at, event_id)
+            WHERE recipient_hash IS NOT NULL;
+        CREATE INDEX rejected_unredacted ON $schema.rejected (time) WHERE excerpt <> '';
+        """
 
     /// Creates the schema and applies the missing migrations, under an advisory lock so that
     /// workers starting together do not race; refuses a schema written by a newer Mailroom.

@@ -44,7 +44,7 @@ extension SQLiteOutboxStore {
     static let recordColumns = """
         event_id, event_type, template, locale, recipients, message_id, state, created_at, attempts,
         last_attempt_at, next_attempt_at, last_reply_code, last_reply_enhanced, last_reply_text, last_detail, size,
-        lease_owner
+        lease_owner, redacted_at, recipient_hash, content_sha256
         """
 
     /// A query per state when states are given, each walking `messages_by_state` in order and
@@ -74,7 +74,9 @@ extension SQLiteOutboxStore {
             conditions.append("state = '\(state.rawValue)'")
         }
         let index: String
-        if filter.recipient != nil {
+        if filter.recipientHash != nil {
+            index = "messages_by_recipient_hash"
+        } else if filter.recipient != nil {
             index = "messages_by_recipient"
         } else if filter.eventType != nil && state == nil {
             index = "messages_by_type"
@@ -100,6 +102,10 @@ extension SQLiteOutboxStore {
         if let recipient = filter.recipient {
             conditions.append("recipients = ? COLLATE NOCASE")
             arguments += [recipient]
+        }
+        if let hash = filter.recipientHash {
+            conditions.append("recipient_hash IS NOT NULL AND recipient_hash = ?")
+            arguments += [hash]
         }
         if let type = filter.eventType {
             conditions.append("event_type = ?")
@@ -142,7 +148,12 @@ extension SQLiteOutboxStore {
             messageID: row["message_id"], state: state, createdAt: Date(milliseconds: row["created_at"]),
             attempts: row["attempts"], lastAttemptAt: (row["last_attempt_at"] as Int64?).map(Date.init(milliseconds:)),
             nextAttemptAt: state == .deferred ? (row["next_attempt_at"] as Int64?).map(Date.init(milliseconds:)) : nil,
-            lastReply: reply, lastDetail: row["last_detail"], size: row["size"], leasedBy: row["lease_owner"])
+            lastReply: reply, lastDetail: row["last_detail"], size: row["size"], leasedBy: row["lease_owner"],
+            redaction: (row["redacted_at"] as Int64?).map {
+                Redaction(redactedAt: Date(milliseconds: $0),
+                          recipientHashes: (row["recipient_hash"] as String? ?? "").components(separatedBy: ", "),
+                          contentSHA256: row["content_sha256"] ?? "")
+            })
     }
 
     public func journal(eventID: String) throws(OutboxError) -> [JournalEntry] {

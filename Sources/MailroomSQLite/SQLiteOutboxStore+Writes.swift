@@ -35,7 +35,8 @@ extension SQLiteOutboxStore {
                     continue
                 }
                 try content.execute(arguments: [id, Data(composed.bytes), Data(message.sourceEvent)])
-                let origin = message.source.map { "from \($0)" + (message.line.map { " line \($0)" } ?? "") }
+                let origin = [message.source.map { "from \($0)" + (message.line.map { " line \($0)" } ?? "") }, message.note]
+                    .compactMap { $0 }.joined(separator: "; ")
                 try journal.execute(arguments: [id, now.milliseconds, message.initialState.rawValue, origin])
                 let lease = owner.map {
                     Lease(eventID: message.eventID, owner: $0, state: message.initialState, previousAttempts: 0, token: id)
@@ -161,6 +162,7 @@ extension SQLiteOutboxStore {
             return nil
         }
         let started = (row["last_attempt_at"] as Int64?).map { Date(milliseconds: $0).formatted(.iso8601) } ?? "?"
+        try Self.journalOpenAttempt(db, message: id, owner: holder)
         try db.execute(sql: """
             UPDATE messages SET state = 'uncertain', open_attempt = NULL, next_attempt_at = NULL,
                 lease_owner = NULL, lease_expires_at = NULL WHERE id = ?
@@ -174,19 +176,29 @@ extension SQLiteOutboxStore {
     public func beginAttempt(_ lease: Lease) throws(OutboxError) -> Int {
         let now = self.now()
         return try write("record the start of an attempt in") { db in
+            // One row, no journal entry: the start is journaled, from `last_attempt_at`, by
+            // whatever ends the attempt (its result, or recovery), so the write that every
+            // message waits for before its data goes out touches one page.
             let update = try db.cachedStatement(sql: """
                 UPDATE messages SET attempts = attempts + 1, open_attempt = attempts + 1, last_attempt_at = ?
-                WHERE id = ? AND lease_owner = ? RETURNING attempts, state
+                WHERE id = ? AND lease_owner = ? RETURNING attempts
                 """)
-            guard let row = try Row.fetchOne(update, arguments: [now.milliseconds, lease.token, lease.owner.id]) else {
+            guard let number = try Int.fetchOne(update, arguments: [now.milliseconds, lease.token, lease.owner.id]) else {
                 throw Self.lost(lease)
             }
-            let number: Int = row["attempts"]
-            try Self.journal(db, message: lease.token, at: now, kind: .attemptStarted,
-                             state: MessageState(rawValue: row["state"]) ?? lease.state, attempt: number,
-                             owner: lease.owner.id)
             return number
         }
+    }
+
+    /// Journals the start of the message's open attempt, if it has one and `owner` holds it, as
+    /// `attempt-started` at the time the attempt began; call it in the transaction that ends the
+    /// attempt, before the statement that clears `open_attempt`.
+    static func journalOpenAttempt(_ db: Database, message: Int64, owner: String) throws {
+        try db.cachedStatement(sql: """
+            INSERT INTO journal (message, time, kind, state, attempt, owner)
+            SELECT id, last_attempt_at, 'attempt-started', state, open_attempt, lease_owner FROM messages
+            WHERE id = ? AND lease_owner = ? AND open_attempt IS NOT NULL
+            """).execute(arguments: [message, owner])
     }
 
     public func recordAttempt(_ lease: Lease, result: AttemptRecord, newState: MessageState, nextAttemptAt: Date?,
@@ -247,6 +259,8 @@ extension SQLiteOutboxStore {
             var arguments: StatementArguments = [newState.rawValue, next, detail]
             if let reply { arguments += [reply.code, reply.enhanced, reply.text] }
             arguments += [release, release, lease.token, lease.owner.id]
+            // Changes nothing when the lease is lost: the update below then throws.
+            try journalOpenAttempt(db, message: lease.token, owner: lease.owner.id)
             let update = try db.cachedStatement(sql: """
                 UPDATE messages SET state = ?, next_attempt_at = ?, open_attempt = NULL,
                     last_detail = COALESCE(?, last_detail)\(replySQL),
@@ -261,8 +275,9 @@ extension SQLiteOutboxStore {
                         nextAttemptAt: next, detail: detail)
         case .transition(let state, let reason, let nextAttemptAt):
             let next = state == .deferred ? nextAttemptAt?.milliseconds : nil
+            try journalOpenAttempt(db, message: lease.token, owner: lease.owner.id)
             try db.cachedStatement(sql: """
-                UPDATE messages SET state = ?, next_attempt_at = ?,
+                UPDATE messages SET state = ?, next_attempt_at = ?, open_attempt = NULL,
                     lease_owner = CASE WHEN ? THEN NULL ELSE lease_owner END,
                     lease_expires_at = CASE WHEN ? THEN NULL ELSE lease_expires_at END
                 WHERE id = ? AND lease_owner = ?
@@ -271,8 +286,10 @@ extension SQLiteOutboxStore {
             try journal(db, message: lease.token, at: now, kind: .state, state: state, nextAttemptAt: next,
                         detail: OutboxText.bounded(reason))
         case .release:
+            try journalOpenAttempt(db, message: lease.token, owner: lease.owner.id)
             try db.cachedStatement(sql: """
-                UPDATE messages SET lease_owner = NULL, lease_expires_at = NULL WHERE id = ? AND lease_owner = ?
+                UPDATE messages SET lease_owner = NULL, lease_expires_at = NULL, open_attempt = NULL
+                WHERE id = ? AND lease_owner = ?
                 """).execute(arguments: [lease.token, lease.owner.id])
         }
     }

@@ -12,11 +12,32 @@ enum SQLiteSchema {
         migrator.registerMigration("v1") { db in
             try db.execute(sql: version1)
         }
+        migrator.registerMigration("v2-retention") { db in
+            try db.execute(sql: version2)
+        }
         return migrator
     }
 
     /// Names every migration this build knows, to refuse a database written by a newer Mailroom.
-    static let knownMigrations: Set<String> = ["v1"]
+    static let knownMigrations: Set<String> = ["v1", "v2-retention"]
+
+    /// The states `outbox prune` may touch, as the partial indexes' SQL says them.
+    static let terminalStatesSQL = "state IN ('sent', 'failed', 'expired')"
+
+    /// The retention policy's columns and the partial indexes that make a prune cost what it
+    /// redacts and deletes: the unredacted terminal messages oldest first, every terminal message
+    /// oldest first, and the rejected lines not yet redacted.
+    private static let version2 = """
+        ALTER TABLE messages ADD COLUMN redacted_at INTEGER;
+        ALTER TABLE messages ADD COLUMN recipient_hash TEXT;
+        ALTER TABLE messages ADD COLUMN content_sha256 TEXT;
+        CREATE INDEX messages_unredacted_terminal ON messages(created_at)
+            WHERE redacted_at IS NULL AND \(terminalStatesSQL);
+        CREATE INDEX messages_terminal ON messages(created_at) WHERE \(terminalStatesSQL);
+        CREATE INDEX messages_by_recipient_hash ON messages(recipient_hash, created_at, event_id)
+            WHERE recipient_hash IS NOT NULL;
+        CREATE INDEX rejected_unredacted ON rejected(time) WHERE excerpt <> '';
+        """
 
     private static let version1 = """
         CREATE TABLE messages (

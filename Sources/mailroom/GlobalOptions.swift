@@ -19,4 +19,12 @@ struct GlobalOptions: ParsableArguments {
 
     @Flag(help: "Print only errors and the final summary.")
     var quiet = false
+
+    @Option(name: .customLong("log-format"), help: "Logs on stderr as human text or one JSON object per line (human|json).")
+    var logFormat: LogFormat = .human
+}
+
+/// How logs are written on stderr.
+enum LogFormat: String, ExpressibleByArgument, CaseIterable, Sendable {
+    case human, json
 }

@@ -5,7 +5,8 @@ struct MailroomCommand: AsyncParsableCommand {
         commandName: "mailroom",
         abstract: "Turns account-closure events into emails, stores them durably and delivers them over SMTP.",
         version: "0.1.0",
-        subcommands: [SendCommand.self, PreviewCommand.self, ReplayCommand.self, OutboxCommand.self, TemplatesCommand.self])
+        subcommands: [SendCommand.self, PreviewCommand.self, ReplayCommand.self, OutboxCommand.self, TemplatesCommand.self,
+                      DKIMCommand.self, ServeCommand.self])
 }
 
 @main

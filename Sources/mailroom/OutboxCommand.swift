@@ -5,7 +5,7 @@ import Mailroom
 struct OutboxCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "outbox", abstract: "Inspect the outbox: the queue and the audit trail.",
-        subcommands: [Status.self, List.self, Show.self, Export.self])
+        subcommands: [Status.self, List.self, Show.self, Export.self, Prune.self])
 
     /// Opens the outbox to read it: nothing is created, no lease is touched.
     static func open(_ global: GlobalOptions) async throws -> any OutboxStore {
@@ -60,18 +60,32 @@ struct OutboxCommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "One line per message (one JSON object per line with --json).")
+        static let configuration = CommandConfiguration(
+            abstract: "One line per message (one JSON object per line with --json).",
+            discussion: """
+            With --recipient, redacted messages to that address are listed too (after the others) when \
+            retention.hash_key_file is configured: they are found by the address's keyed hash.
+            """)
         @OptionGroup var global: GlobalOptions
         @OptionGroup var selection: Selection
         @Flag(help: "One JSON object per line.") var json = false
 
         func run() async throws {
             try await Self.reportingFailures {
-                let store = try await OutboxCommand.open(global)
-                let filter = try selection.filter()
+                let runtime = try await Runtime.load(global)
+                let store = try runtime.outbox(create: false, recover: false)
+                var filters = [try selection.filter()]
+                if let recipient = selection.recipient, let keyFile = runtime.settings.retention.hashKeyFile {
+                    var redacted = filters[0]
+                    redacted.recipient = nil
+                    redacted.recipientHash = try RedactionKey.load(keyFile).recipientHash(recipient)
+                    filters.append(redacted)
+                }
                 do {
-                    try store.forEachRecord(filter) { record in
-                        Terminal.out(json ? OutboxJSON.text(OutboxJSON.record(record)) : Self.line(record))
+                    for filter in filters {
+                        try store.forEachRecord(filter) { record in
+                            Terminal.out(json ? OutboxJSON.text(OutboxJSON.record(record)) : Self.line(record))
+                        }
                     }
                 } catch let error as OutboxError {
                     throw Failure.outbox(error)
@@ -103,6 +117,25 @@ struct OutboxCommand: AsyncParsableCommand {
                 }
                 guard let record = found, let content else {
                     throw Failure.usage("no message for event \(id) in \(store.location)")
+                }
+                if let redaction = record.redaction {
+                    if raw {
+                        throw Failure.usage("message \(id) was redacted \(OutboxJSON.timestamp(redaction.redactedAt)) by the "
+                                            + "retention policy: its bytes are gone (their SHA-256 was \(redaction.contentSHA256))")
+                    }
+                    if json {
+                        Terminal.out(OutboxJSON.text(OutboxJSON.message(record, journal: journal, content: nil)))
+                        return ExitStatus.success
+                    }
+                    Terminal.out("\(record.eventID): \(record.state.rawValue), \(record.template) (\(record.locale ?? "en")), REDACTED "
+                                 + "\(OutboxJSON.timestamp(redaction.redactedAt)) by the retention policy")
+                    Terminal.out("Message-ID \(record.messageID), stored \(OutboxJSON.timestamp(record.createdAt)), \(record.attempts) attempt(s)")
+                    Terminal.out("personal data removed: the message's bytes, its source event and its recipient's address and name")
+                    Terminal.out("SHA-256 of the bytes sent: \(redaction.contentSHA256)")
+                    Terminal.out("recipient (keyed hash): \(redaction.recipientHashes.joined(separator: ", "))")
+                    Terminal.out("\njournal:")
+                    for entry in journal { Terminal.out("  " + OutboxJSON.journalLine(entry)) }
+                    return ExitStatus.success
                 }
                 if raw {
                     Terminal.outRaw(content.message.bytes)

@@ -32,13 +32,19 @@ final class OutboxExport {
         }
         try store.forEachRecord(filter) { record in
             guard let content = try store.content(eventID: record.eventID) else { return }
-            let name = Self.fileName(record.eventID) + ".eml"
-            let eml = try file(name)
-            try eml.write(contentsOf: Data(content.message.bytes))
-            try eml.close()
             var line = OutboxJSON.record(record)
-            line["file"] = name
-            line["event"] = String(decoding: content.event, as: UTF8.self)
+            if record.redaction == nil {
+                let name = Self.fileName(record.eventID) + ".eml"
+                let eml = try file(name)
+                try eml.write(contentsOf: Data(content.message.bytes))
+                try eml.close()
+                line["file"] = name
+                line["event"] = String(decoding: content.event, as: UTF8.self)
+            } else {
+                // What the retention policy left: the record (with its hashes) and the journal.
+                line["file"] = NSNull()
+                line["event"] = NSNull()
+            }
             try index.write(contentsOf: Data((OutboxJSON.text(line) + "\n").utf8))
             for entry in try store.journal(eventID: record.eventID) {
                 var object = OutboxJSON.journalEntry(entry)

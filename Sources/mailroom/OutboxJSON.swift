@@ -29,13 +29,24 @@ enum OutboxJSON {
         object["last_reply"] = record.lastReply.map(reply) ?? NSNull()
         object["last_detail"] = record.lastDetail ?? NSNull()
         object["leased_by"] = record.leasedBy ?? NSNull()
+        if let redaction = record.redaction {
+            object["redacted_at"] = timestamp(redaction.redactedAt)
+            object["recipient_hashes"] = redaction.recipientHashes
+            object["content_sha256"] = redaction.contentSHA256
+        }
         return object
     }
 
     /// `outbox show --json`: the record, its journal, the source event and the exact bytes.
-    static func message(_ record: MessageRecord, journal: [JournalEntry], content: StoredContent) -> [String: Any] {
+    /// A redacted message (`content` nil) has neither event nor bytes left.
+    static func message(_ record: MessageRecord, journal: [JournalEntry], content: StoredContent?) -> [String: Any] {
         var document = self.record(record)
         document["journal"] = journal.map(journalEntry)
+        guard let content else {
+            document["event"] = NSNull()
+            document["message"] = NSNull()
+            return document
+        }
         document["event"] = String(decoding: content.event, as: UTF8.self)
         document["message"] = String(decoding: content.message.bytes, as: UTF8.self)
         document["envelope"] = ["sender": content.message.envelope.sender,

@@ -8,8 +8,9 @@ struct ReplayCommand: AsyncParsableCommand {
         abstract: "Deliver stored messages again, from their exact stored bytes.",
         discussion: """
         By default: held and queued messages, and deferred ones whose next attempt is due. \
-        --state deferred takes every deferred one. sent and uncertain ones only with --force: \
-        inspect an uncertain message (mailroom outbox show ID) before forcing it.
+        --state deferred takes every deferred one. sent, uncertain and expired ones only with --force: \
+        inspect an uncertain message (mailroom outbox show ID) before forcing it. A message whose \
+        deadline (its Expires header) has passed is never attempted without --force: it becomes expired.
         """)
 
     @OptionGroup var global: GlobalOptions
@@ -26,7 +27,7 @@ struct ReplayCommand: AsyncParsableCommand {
     @Flag(help: "List what would be delivered; deliver nothing.")
     var dryRun = false
 
-    @Flag(help: "Also deliver sent, uncertain and failed messages (they may arrive twice).")
+    @Flag(help: "Also deliver sent, uncertain, failed and expired messages (they may arrive twice, or late).")
     var force = false
 
     func run() async throws {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import Mailroom
+import MailroomDKIM
 import MailroomPostgres
 import MailroomSMTP
 import MailroomSQLite
@@ -15,7 +16,7 @@ struct Runtime {
     let options: GlobalOptions
 
     static func load(_ options: GlobalOptions) async throws -> Runtime {
-        LoggingSetup.bootstrap(verbose: options.verbose, quiet: options.quiet)
+        LoggingSetup.bootstrap(verbose: options.verbose, quiet: options.quiet, format: options.logFormat)
         let logger = Logger(label: "mailroom")
         do {
             let settings = try await SettingsLoader(options: options).load()
@@ -36,14 +37,32 @@ struct Runtime {
 
     func factory() throws -> MessageFactory {
         let catalog = try catalog()
+        let signer = try dkimSigner()
         do {
             let from = try Mailbox(parsing: settings.sender.from)
             let replyTo = try settings.sender.replyTo.map { text throws(MessageError) in try Mailbox(parsing: text) }
             let domain = settings.sender.messageIDDomain ?? String(from.address.split(separator: "@").last ?? "localhost")
-            return MessageFactory(catalog: catalog, composer: MessageComposer(from: from, replyTo: replyTo, messageIDDomain: domain))
+            return MessageFactory(catalog: catalog, composer: MessageComposer(from: from, replyTo: replyTo, messageIDDomain: domain),
+                                  sign: signer?.signing)
         } catch {
             throw Failure.configuration("sender: \(error)")
         }
+    }
+
+    /// The DKIM keys of `dkim.*`, read and checked now so a bad key stops the run before anything
+    /// is stored; nil when none is configured.
+    func dkimSigner() throws -> DKIMSigner? {
+        guard !settings.dkim.isEmpty else { return nil }
+        var keys: [DKIMKey] = []
+        for key in settings.dkim {
+            do {
+                keys.append(try DKIMKey.load(file: key.privateKeyFile, domain: key.domain, selector: key.selector))
+            } catch {
+                throw Failure.configuration("dkim.private_key_file: \(error)")
+            }
+            logger.debug("signing with DKIM", metadata: ["key": "\(keys[keys.count - 1])"])
+        }
+        return DKIMSigner(keys: keys)
     }
 
     /// Opens (creating if needed) the outbox and settles the leases of processes that are gone.
@@ -112,10 +131,17 @@ struct Runtime {
         let recorder = OutboxDeliveryRecorder(store: store, logger: logger, onFinal: { id, state, explanation in
             reporter.finished(eventID: id, state: state, explanation: explanation)
         })
-        let dispatcher = DeliveryDispatcher(transport: transport, connections: settings.smtp.connections,
-                                            policy: settings.retry, observer: recorder, logger: logger)
+        let dispatcher = dispatcher(transport, observer: recorder)
         dispatcher.start()
         return (dispatcher, recorder)
+    }
+
+    /// A dispatcher with the configured connections, retry policy, outage pause and rate limit;
+    /// not started.
+    func dispatcher(_ transport: CurlSMTPTransport, observer: any DeliveryObserver) -> DeliveryDispatcher {
+        DeliveryDispatcher(transport: transport, connections: settings.smtp.connections, policy: settings.retry,
+                           observer: observer, logger: logger, circuitBreakerPause: settings.smtp.outagePause,
+                           rateLimit: settings.smtp.rateLimit)
     }
 }
 

@@ -10,7 +10,7 @@ import Yams
 /// show the line, or the whole file, password included).
 extension SettingsLoader {
     /// Keys whose values never appear in a message.
-    static let secretKeys: Set<String> = ["smtp.password"]
+    static let secretKeys: Set<String> = ["smtp.password", "serve.token"]
 
     /// Parses `text` (the file at `path`) and checks what swift-configuration would let pass
     /// silently: a secret that is not a string (a list, a map, a number, `~`) would be read as
@@ -30,14 +30,19 @@ extension SettingsLoader {
             guard case .scalar(let scalar) = node, scalar.tag.rawValue == Tag.Name.str.rawValue else {
                 throw ConfigurationError(
                     key: key + line,
-                    message: "expected a string; a list, a map, a number or ~ is not a password. Quote the value, "
-                        + "or better, give it in MAILROOM_SMTP_PASSWORD")
+                    message: "expected a string; a list, a map, a number or ~ is not a secret. Quote the value, "
+                        + "or better, give it in \(environmentVariable(for: key))")
             }
             if let permissions, permissions & 0o077 != 0 {
-                logger.warning("the configuration file holds \(key) and can be read by others than its owner: run chmod 600 on it, or give the password in MAILROOM_SMTP_PASSWORD",
+                logger.warning("the configuration file holds \(key) and can be read by others than its owner: run chmod 600 on it, or give it in \(environmentVariable(for: key))",
                                metadata: ["file": "\(path)", "mode": "\(String(permissions & 0o777, radix: 8))"])
             }
         }
+    }
+
+    /// The environment variable that sets `key`, e.g. `MAILROOM_SMTP_PASSWORD`.
+    private static func environmentVariable(for key: String) -> String {
+        environmentKeys.first { $0.key == key }?.variable ?? key
     }
 
     /// The node at a dotted key, e.g. `smtp.password`.

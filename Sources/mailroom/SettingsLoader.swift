@@ -18,6 +18,7 @@ struct SettingsLoader {
         ("MAILROOM_SMTP_URL", "smtp.url"),
         ("MAILROOM_SMTP_USERNAME", "smtp.username"),
         ("MAILROOM_SMTP_PASSWORD", "smtp.password"),
+        ("MAILROOM_SERVE_TOKEN", "serve.token"),
     ]
 
     var options: GlobalOptions
@@ -47,7 +48,7 @@ struct SettingsLoader {
                     continue
                 }
                 values[AbsoluteConfigKey(key.split(separator: ".").map(String.init))] =
-                    ConfigValue(.string(value), isSecret: key == "smtp.password")
+                    ConfigValue(.string(value), isSecret: Self.secretKeys.contains(key))
             }
         }
         return values
@@ -117,6 +118,13 @@ struct SettingsLoader {
         if let value = try duration("smtp.reply_timeout") { settings.smtp.replyTimeout = value }
         if let value = try duration("smtp.transaction_timeout") { settings.smtp.transactionTimeout = value }
         if let value = try duration("smtp.max_connection_age") { settings.smtp.maxConnectionAge = value }
+        if let raw = text("smtp.rate_limit") {
+            guard let limit = RateLimit(parsing: raw) else {
+                throw ConfigurationError(key: "smtp.rate_limit", message: "expected attempts per period such as 14/s, 600/m or 10000/h, found '\(raw)'")
+            }
+            settings.smtp.rateLimit = limit
+        }
+        if let value = try duration("smtp.outage_pause") { settings.smtp.outagePause = value }
         if let value = text("sender.from") { settings.sender.from = value }
         settings.sender.replyTo = text("sender.reply_to")
         settings.sender.messageIDDomain = text("sender.message_id_domain")
@@ -124,6 +132,13 @@ struct SettingsLoader {
         if let value = text("outbox.path") { settings.outboxPath = value }
         settings.outboxURL = text("outbox.url")
         if let value = text("templates.path") { settings.templatesPath = value }
+
+        if let value = text("serve.listen") { settings.serve.listen = value }
+        settings.serve.token = text("serve.token", secret: true).map(Secret.init)
+        if let value = try duration("serve.shutdown_grace") { settings.serve.shutdownGrace = value }
+        if let value = try duration("serve.idle_check") { settings.serve.idleCheck = value }
+        if let value = try integer("serve.max_request_bytes", in: 1024...(1 << 30)) { settings.serve.maxRequestBytes = value }
+        if let value = try integer("serve.max_request_events", in: 1...100_000) { settings.serve.maxRequestEvents = value }
 
         var retry = settings.retry
         if let value = try integer("retry.attempts", in: 1...100) { retry.attempts = value }
@@ -134,6 +149,42 @@ struct SettingsLoader {
             throw ConfigurationError(key: "retry.max_delay", message: "must not be shorter than retry.initial_delay")
         }
         settings.retry = retry
+        settings.dkim = try dkimKeys(from: config)
+        settings.retention = RetentionPolicy(redactAfter: try duration("retention.redact_after"),
+                                             deleteAfter: try duration("retention.delete_after"),
+                                             hashKeyFile: text("retention.hash_key_file"))
+        if let redact = settings.retention.redactAfter, let delete = settings.retention.deleteAfter, delete < redact {
+            throw ConfigurationError(key: "retention.delete_after", message: "must not be shorter than retention.redact_after")
+        }
         return settings
+    }
+
+    /// `dkim.domain`, `dkim.selector`, `dkim.private_key_file`: each a string, or a list for
+    /// several keys (paired by position; one domain may serve every selector).
+    ///
+    /// Parallel lists rather than a list of maps because swift-configuration's YAML provider
+    /// refuses a list that holds maps, for the whole file.
+    static func dkimKeys(from config: ConfigReader) throws(ConfigurationError) -> [MailroomSettings.DKIMKeySettings] {
+        func values(_ key: String) -> [String] {
+            let configKey = ConfigKey(key.split(separator: ".").map(String.init))
+            if let one = config.string(forKey: configKey), !one.isEmpty { return [one] }
+            return config.stringArray(forKey: configKey) ?? []
+        }
+        let domains = values("dkim.domain"), selectors = values("dkim.selector"), files = values("dkim.private_key_file")
+        if domains.isEmpty && selectors.isEmpty && files.isEmpty { return [] }
+        for (key, list) in [("dkim.domain", domains), ("dkim.selector", selectors), ("dkim.private_key_file", files)]
+        where list.isEmpty {
+            throw ConfigurationError(key: key, message: "DKIM signing needs dkim.domain, dkim.selector and "
+                + "dkim.private_key_file together; this one is missing")
+        }
+        guard selectors.count == files.count, domains.count == 1 || domains.count == selectors.count else {
+            throw ConfigurationError(key: "dkim.selector", message: "give one dkim.private_key_file per selector "
+                + "(found \(selectors.count) selector(s), \(files.count) file(s)) and one dkim.domain, or one per selector "
+                + "(found \(domains.count))")
+        }
+        return zip(selectors, files).enumerated().map { index, pair in
+            MailroomSettings.DKIMKeySettings(domain: domains.count == 1 ? domains[0] : domains[index],
+                                             selector: pair.0, privateKeyFile: pair.1)
+        }
     }
 }

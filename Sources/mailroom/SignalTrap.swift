@@ -13,7 +13,10 @@ final class SignalTrap {
     /// Retained for as long as the trap is: a released source stops delivering.
     private let sources: [any DispatchSourceSignal]
 
-    init(command: String, grace: Duration = .seconds(30)) {
+    /// - Parameter report: where the trap's messages go (stderr as text by default; `serve` logs
+    ///   them, so that `--log-format json` keeps stderr all JSON).
+    init(command: String, grace: Duration = .seconds(30),
+         report: @escaping @Sendable (String) -> Void = { Terminal.error($0) }) {
         let received = Received()
         let stop = stop
         sources = [SIGTERM, SIGINT].map { number in
@@ -23,14 +26,14 @@ final class SignalTrap {
             let name = number == SIGTERM ? "SIGTERM" : "SIGINT"
             source.setEventHandler {
                 guard received.count.add(1, ordering: .sequentiallyConsistent).newValue == 1 else {
-                    Terminal.error("\(command): \(name) again: stopping at once")
+                    report("\(command): \(name) again: stopping at once")
                     _exit(128 + number)
                 }
-                Terminal.error("\(command): \(name): reading no more input; the transactions already sending a message "
+                report("\(command): \(name): reading no more input; the transactions already sending a message "
                                + "finish (at most \(grace)), the others are given up; a second signal stops at once")
                 stop.raise("stopped by \(name)")
                 DispatchQueue.global().asyncAfter(deadline: .now() + grace.seconds) {
-                    Terminal.error("\(command): transactions still running \(grace) after \(name): stopping now")
+                    report("\(command): transactions still running \(grace) after \(name): stopping now")
                     _exit(128 + number)
                 }
             }

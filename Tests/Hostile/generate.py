@@ -35,7 +35,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 def closure(n):
     return {"id": f"h{n:03d}", "type": "account.closure_requested", "occurred_at": "2026-11-28T09:15:00Z",
             "account": {"id": "acc_1", "email": f"r{n:03d}@example.com", "name": "Ada Lovelace", "locale": "en"},
-            "data": {"reference": "CLS-2026-0042", "effective_at": "2026-12-12T00:00:00Z",
+            "data": {"reference": "CLS-2026-0042", "effective_at": "2099-12-12T00:00:00Z",
                      "cancel_url": "https://example.com/account/closure/cancel",
                      "support_url": "https://example.com/support"}}
 
@@ -43,7 +43,7 @@ def closure(n):
 def balance(n):
     return {"id": f"h{n:03d}", "type": "account.balance_outstanding", "occurred_at": "2026-11-28T09:16:00Z",
             "account": {"id": "acc_1", "email": f"r{n:03d}@example.com", "name": "Ada Lovelace", "locale": "de-DE"},
-            "data": {"balance": {"amount": "1250.75", "currency": "EUR"}, "withdraw_by": "2026-12-10T23:59:59Z",
+            "data": {"balance": {"amount": "1250.75", "currency": "EUR"}, "withdraw_by": "2099-12-10T23:59:59Z",
                      "withdraw_url": "https://example.com/wallet/withdraw"}}
 
 
@@ -617,13 +617,15 @@ def structure(corpus):
             event["type"] = value
         corpus.rejected_line(label, event, "$.type", "", event["id"])
 
+    # Accepted times lie far ahead: effective_at is the closure confirmation's deadline, and a
+    # message past it is stored expired instead of sent.
     times = [
         ("time-feb-30", "2026-02-30T00:00:00Z", False), ("time-month-13", "2026-13-01T00:00:00Z", False),
         ("time-hour-24", "2026-11-28T24:00:00Z", False), ("time-no-offset", "2026-11-28T09:15:00", False),
         ("time-offset-25h", "2026-11-28T09:15:00+25:00", False), ("time-date-only", "2026-11-28", False),
         ("time-number", 1764321300, False), ("time-year-0000", "0000-01-01T00:00:00Z", None),
-        ("time-space-separator", "2026-11-28 09:15:00Z", None), ("time-nanoseconds", "2026-11-28T09:15:00.123456789Z", True),
-        ("time-offset", "2026-11-28T09:15:00+05:30", True), ("time-lowercase", "2026-11-28t09:15:00z", None),
+        ("time-space-separator", "2099-11-28 09:15:00Z", None), ("time-nanoseconds", "2099-11-28T09:15:00.123456789Z", True),
+        ("time-offset", "2099-11-28T09:15:00+05:30", True), ("time-lowercase", "2099-11-28t09:15:00z", None),
         ("time-feb-29-leap-year", "2028-02-29T00:00:00Z", True), ("time-feb-29-common-year", "2027-02-29T00:00:00Z", False),
         ("time-far-future", "9999-12-31T23:59:59Z", True), ("time-1000-fraction-digits", "2026-11-28T09:15:00." + "1" * 1000 + "Z", None),
     ]

@@ -33,7 +33,7 @@ import Testing
         let before = legacyFiles()
         let store = try SQLiteOutboxStore(directory: place.outboxPath)
         let status = try store.status()
-        #expect(status.counts == [.queued: 0, .held: 1, .deferred: 1, .sent: 2, .failed: 1, .uncertain: 1])
+        #expect(status.counts == [.queued: 0, .held: 1, .deferred: 1, .sent: 2, .failed: 1, .uncertain: 1, .expired: 0])
         #expect(status.rejected == 2 && status.duplicates == 6)
         for id in ["evt_01HZX3K9", "evt_01HZX3KA", "evt_01HZX3KB", "evt_01HZX3KC", "evt_01HZX3KD", "evt_01HZX3KE"] {
             let content = try #require(try store.content(eventID: id))

@@ -193,7 +193,7 @@ import Testing
                                                problems: ["$.id: required"], raw: Array(repeating: 0x41, count: 5000)))
         clock.advance(by: 5)
         let status = try store.status()
-        #expect(status.counts == [.queued: 0, .held: 1, .deferred: 0, .sent: 3, .failed: 1, .uncertain: 1])
+        #expect(status.counts == [.queued: 0, .held: 1, .deferred: 0, .sent: 3, .failed: 1, .uncertain: 1, .expired: 0])
         #expect(status.rejected == 1 && status.duplicates == 0 && status.leased == 0 && status.total == 6)
         #expect(status.oldestUnsentAge.map { ($0 - 15).magnitude < 0.01 } == true)
         let rejected = try store.rejected(since: nil, until: nil, after: nil, limit: 10)
@@ -244,6 +244,39 @@ import Testing
         clock.advance(by: 50)
         #expect(try store.records(RecordFilter(states: waiting, dueAt: clock.now)).map(\.eventID) == ["evt_q", "evt_soon"])
         #expect(try store.records(RecordFilter(states: [.deferred])).count == 2)
+    }
+
+    @Test(arguments: StoreEngine.all)
+    func anAttemptsStartIsJournaledAtTheTimeItBeganWhateverEndsIt(engine: StoreEngine) throws {
+        let store = try engine.open(place, clock)
+        let gone = Owners.remote("gone")
+        let results = try store.store(["evt_result", "evt_released", "evt_abandoned"].map { OutboxFixtures.message($0) },
+                                      leasingTo: .current)
+        let leases = try results.map { try #require($0.lease) }
+        let began = clock.now
+        for lease in leases.prefix(2) { _ = try store.beginAttempt(lease) }
+        let other = try #require(try store.store([OutboxFixtures.message("evt_other")], leasingTo: gone).first?.lease)
+        _ = try store.beginAttempt(other)
+        clock.advance(by: 5)
+        try store.recordAttempt(leases[0], result: attempt(250), newState: .sent, nextAttemptAt: nil, release: true)
+        try store.release(leases[1])
+        clock.advance(by: 3600)
+        #expect(try store.recoverAbandonedLeases().markedUncertain == ["evt_other"])
+
+        for id in ["evt_result", "evt_released", "evt_other"] {
+            let started = try store.journal(eventID: id).filter { $0.kind == .attemptStarted }
+            #expect(started.count == 1, "\(id)")
+            #expect(started.first.map { $0.time.timeIntervalSince(began).magnitude < 0.001 } == true, "\(id)")
+            #expect(started.first?.attempt == 1 && started.first?.state == .queued, "\(id)")
+        }
+        #expect(try store.journal(eventID: "evt_other").map(\.kind) == [.stored, .attemptStarted, .state])
+        #expect(try store.journal(eventID: "evt_other").first { $0.kind == .attemptStarted }?.owner == gone.id)
+        #expect(try store.journal(eventID: "evt_abandoned").map(\.kind) == [.stored])
+        // A lease that lost its message writes nothing, not even the start.
+        #expect(throws: OutboxError.self) {
+            try store.recordAttempt(leases[0], result: self.attempt(250), newState: .sent, nextAttemptAt: nil, release: true)
+        }
+        #expect(try store.journal(eventID: "evt_result").filter { $0.kind == .attemptStarted }.count == 1)
     }
 
     @Test(arguments: StoreEngine.all)

@@ -1,12 +1,13 @@
 import Foundation
 
-/// Durations as written in the configuration: `250ms`, `30s`, `5m`, `2h`, `3d`.
+/// Durations as written in the configuration: `250ms`, `30s`, `5m`, `2h`, `3d`, `10y`.
 public enum DurationText {
-    /// Nil when `text` is not a whole number followed by one of `ms`, `s`, `m`, `h`, `d`.
+    /// Nil when `text` is not a whole number followed by one of `ms`, `s`, `m`, `h`, `d`, `y`
+    /// (a year is 365 days: retention periods are stated in them).
     public static func parse(_ text: String) -> Duration? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         let units: [(suffix: String, milliseconds: Int64)] = [
-            ("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000), ("d", 86_400_000),
+            ("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000), ("d", 86_400_000), ("y", 365 * 86_400_000),
         ]
         for unit in units where trimmed.hasSuffix(unit.suffix) {
             let number = trimmed.dropLast(unit.suffix.count)

@@ -44,6 +44,9 @@ public struct CircuitBreaker: Sendable {
     /// True while attempts are refused (a probe in flight counts as open).
     public var isOpen: Bool { openUntil != nil }
 
+    /// While the circuit is open: when the next probe may go (past, once it may or did).
+    public var reopensAt: Date? { openUntil }
+
     /// Counts one attempt's outcome; returns true when this outcome opened the circuit.
     @discardableResult
     public mutating func record(_ outcome: Outcome) -> Bool {

@@ -33,6 +33,9 @@ public final class DeliveryDispatcher: @unchecked Sendable {
     /// Set by ``interrupt(_:)``: like a stop, but not a configuration error.
     private var interruptReason: String?
     private var breaker: CircuitBreaker
+    /// `smtp.rate_limit`, and the earliest instant the next attempt may start (shared by all workers).
+    private let rateLimit: RateLimit?
+    private var nextSlot: ContinuousClock.Instant?
     private var generator: any RandomNumberGenerator
 
     private let transport: any MailTransport
@@ -48,8 +51,9 @@ public final class DeliveryDispatcher: @unchecked Sendable {
         transport: any MailTransport, connections: Int, policy: RetryPolicy, observer: any DeliveryObserver,
         logger: Logger, now: @escaping @Sendable () -> Date = { Date() },
         generator: any RandomNumberGenerator = SystemRandomNumberGenerator(),
-        circuitBreakerThreshold: Int? = nil, circuitBreakerPause: Duration = .seconds(60)
+        circuitBreakerThreshold: Int? = nil, circuitBreakerPause: Duration = .seconds(60), rateLimit: RateLimit? = nil
     ) {
+        self.rateLimit = rateLimit
         self.transport = transport
         self.connections = max(1, connections)
         self.policy = policy
@@ -135,6 +139,20 @@ public final class DeliveryDispatcher: @unchecked Sendable {
         return interruptReason
     }
 
+    /// While the relay does not respond (the circuit is open): when the next probe may go.
+    public var relayPausedUntil: Date? {
+        condition.lock()
+        defer { condition.unlock() }
+        return breaker.reopensAt
+    }
+
+    /// Why the run stopped (a configuration error, an outbox failure), once it did.
+    public var haltReason: String? {
+        condition.lock()
+        defer { condition.unlock() }
+        return stopReason
+    }
+
     /// True once the run was stopped (a configuration error, an outbox failure); producers may
     /// stop reading input.
     public var isStopped: Bool {
@@ -148,6 +166,8 @@ public final class DeliveryDispatcher: @unchecked Sendable {
     private enum Next {
         case attempt(DeliveryJob)
         case skip(DeliveryJob, reason: String, deferUntil: Date?)
+        /// Not attempted, and its retry lifetime is over: `failed`.
+        case expire(DeliveryJob)
         case exit
     }
 
@@ -167,7 +187,16 @@ public final class DeliveryDispatcher: @unchecked Sendable {
             case .skip(let job, let reason, let until):
                 let disposition: DeliveryDisposition = until.map { .deferred(until: $0) } ?? .notAttempted(reason: reason)
                 observer.didFinish(job, attempt: nil, verdict: nil, disposition: disposition)
+            case .expire(let job):
+                observer.didFinish(job, attempt: nil, verdict: nil, disposition: .failed)
             case .attempt(var job):
+                // Checked at the last moment, so a retry or a replay after an outage never tells
+                // someone to act by a date that has passed.
+                if let deadline = job.deadline, now() >= deadline {
+                    observer.didFinish(job, attempt: nil, verdict: nil, disposition: .expired(
+                        reason: "expired: its deadline (Expires: \(MessageDate.format(deadline))) passed before it could be sent; not attempted"))
+                    continue
+                }
                 job.attemptsThisRun += 1
                 let started = job
                 var announced = false
@@ -211,6 +240,12 @@ public final class DeliveryDispatcher: @unchecked Sendable {
                 return .exit
             }
             let instant = clock.now
+            let available = !ready.isEmpty || delayed.min.map { $0.due <= instant } == true
+            if available, !breaker.isOpen, let slot = nextSlot, slot > instant {
+                // Workers waiting for a slot are not idle ones: a new job need not wake them.
+                _ = condition.wait(until: Date().addingTimeInterval(max(instant.duration(to: slot).seconds, 0.0005)))
+                continue
+            }
             let job: DeliveryJob?
             if !ready.isEmpty {
                 job = popReady()
@@ -222,9 +257,13 @@ public final class DeliveryDispatcher: @unchecked Sendable {
             if let job {
                 if let reason = breaker.refusal() {
                     let failures = job.previousFailures + 1
-                    let until = now().addingTimeInterval(policy.ceiling(afterFailure: failures).seconds)
+                    let expiry = job.storedAt.addingTimeInterval(policy.lifetime.seconds)
+                    // An outage longer than the retry lifetime ends the message's retries too.
+                    if job.previousFailures > 0 && now() >= expiry { return .expire(job) }
+                    let until = min(now().addingTimeInterval(policy.ceiling(afterFailure: failures).seconds), expiry)
                     return .skip(job, reason: reason, deferUntil: until)
                 }
+                if let rateLimit { nextSlot = max(nextSlot ?? instant, instant).advanced(by: rateLimit.interval) }
                 return .attempt(job)
             }
             if inputClosed && delayed.isEmpty { return .exit }

@@ -10,12 +10,16 @@ public struct DeliveryJob: Sendable {
     public var previousFailures: Int
     /// Attempts made in this run so far.
     public internal(set) var attemptsThisRun: Int = 0
+    /// No attempt starts at or after this time: the message's `Expires` by default, nil for an
+    /// operator's forced replay, which sends on purpose.
+    public var deadline: Date?
 
     public init(eventID: String, message: ComposedMessage, storedAt: Date, previousFailures: Int = 0) {
         self.eventID = eventID
         self.message = message
         self.storedAt = storedAt
         self.previousFailures = previousFailures
+        self.deadline = message.expires
     }
 }
 
@@ -29,6 +33,8 @@ public enum DeliveryDisposition: Sendable, Equatable {
     case uncertain
     /// The run stopped (configuration error, or the relay unreachable) before this job was tried.
     case notAttempted(reason: String)
+    /// Its deadline passed before the next attempt could start: not tried, and never will be.
+    case expired(reason: String)
 
     /// True when the job will not come back to the dispatcher in this run.
     public var isFinal: Bool {

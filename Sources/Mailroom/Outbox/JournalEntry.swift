@@ -19,6 +19,8 @@ public struct JournalEntry: Sendable, Equatable, Decodable {
         case repaired
         /// The entry that brought a message over from a directory outbox.
         case imported
+        /// The retention policy removed the message's personal data.
+        case redacted
     }
 
     /// A server reply as journaled: `{"code": 250, "enhanced": "2.0.0", "text": "Ok"}`.

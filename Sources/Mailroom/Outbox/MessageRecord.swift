@@ -22,10 +22,13 @@ public struct MessageRecord: Sendable, Equatable {
     public var size: Int
     /// The lease owner while one holds it (`host/pid/start`).
     public var leasedBy: String?
+    /// Set once the retention policy removed its personal data (``recipients`` is then empty).
+    public var redaction: Redaction?
 
     public init(eventID: String, eventType: String, template: String, locale: String?, recipients: [String],
                 messageID: String, state: MessageState, createdAt: Date, attempts: Int, lastAttemptAt: Date?,
-                nextAttemptAt: Date?, lastReply: SMTPReply?, lastDetail: String?, size: Int, leasedBy: String?) {
+                nextAttemptAt: Date?, lastReply: SMTPReply?, lastDetail: String?, size: Int, leasedBy: String?,
+                redaction: Redaction? = nil) {
         self.eventID = eventID
         self.eventType = eventType
         self.template = template
@@ -41,5 +44,6 @@ public struct MessageRecord: Sendable, Equatable {
         self.lastDetail = lastDetail
         self.size = size
         self.leasedBy = leasedBy
+        self.redaction = redaction
     }
 }

@@ -12,5 +12,7 @@ public enum MessageState: String, Sendable, CaseIterable, Codable {
     case failed
     /// The connection was lost or timed out after the whole message was sent; never resent unless forced.
     case uncertain
-
+    /// Its deadline from the event (e.g. `withdraw_by`) passed before it could be sent: never
+    /// attempted, sent only by an operator's `replay --force`.
+    case expired
 }

@@ -7,16 +7,21 @@ public struct NewMessage: Sendable, Equatable {
     /// The source event line exactly as read (without its newline).
     public var sourceEvent: [UInt8]
     public var composed: ComposedMessage
-    /// `.queued` when a transport is configured, `.held` when not.
+    /// `.queued` when a transport is configured, `.held` when not; `.expired` when its deadline
+    /// had already passed.
     public var initialState: MessageState
     /// Where the event was read (a file name or `-`), and its line number; journaled with the
     /// message, and counted with a duplicate.
     public var source: String?
     public var line: Int?
+    /// Why it is stored in ``initialState`` when that needs saying (an expired message's reason);
+    /// journaled with the `stored` entry.
+    public var note: String?
 
     public init(
         eventID: String, eventType: String, template: String, locale: String?, sourceEvent: [UInt8],
-        composed: ComposedMessage, initialState: MessageState = .queued, source: String? = nil, line: Int? = nil
+        composed: ComposedMessage, initialState: MessageState = .queued, source: String? = nil, line: Int? = nil,
+        note: String? = nil
     ) {
         self.eventID = eventID
         self.eventType = eventType
@@ -27,6 +32,7 @@ public struct NewMessage: Sendable, Equatable {
         self.initialState = initialState
         self.source = source
         self.line = line
+        self.note = note
     }
 }
 

@@ -98,6 +98,18 @@ public protocol OutboxStore: Sendable {
 
     /// Duplicate event ids, by first sighting, after row `after`.
     func duplicates(after: Int64?, limit: Int) throws(OutboxError) -> [DuplicateEvent]
+
+    /// Applies the retention policy: a message in a terminal state (``RetentionPolicy/terminalStates``)
+    /// stored before `redactBefore` loses its bytes, its source event, its recipients' addresses
+    /// (kept as ``RedactionHashes/recipient``) and every copy of an address in its journal, and
+    /// keeps its event id, type, template, locale, Message-ID, times, attempts, the relay's replies
+    /// and ``RedactionHashes/content`` of its bytes; one stored before `deleteBefore` is deleted
+    /// with its journal. A message in any other state is never touched.
+    ///
+    /// Each batch is its own transaction; the cost is that of what is redacted or deleted, not of
+    /// what the outbox keeps. Nothing of the redacted data may remain readable in the store's
+    /// files afterwards.
+    func prune(_ request: PruneRequest) throws(OutboxError) -> PruneReport
 }
 
 /// What ends a lease: the result of the attempt begun last, a state change outside an attempt,

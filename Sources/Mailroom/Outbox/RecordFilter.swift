@@ -15,6 +15,8 @@ public struct RecordFilter: Sendable, Equatable {
     public var recipient: String?
     /// The event type, e.g. `account.closed`.
     public var eventType: String?
+    /// A redacted message's recipient by its keyed hash (``RedactionHashes/recipient``).
+    public var recipientHash: String?
     /// When set, a `deferred` message is taken only once its next attempt is due at this time.
     public var dueAt: Date?
     /// Keyset pagination: only records after this one in (created, event id) order.

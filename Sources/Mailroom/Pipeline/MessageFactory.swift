@@ -6,10 +6,17 @@ import Foundation
 public struct MessageFactory: Sendable {
     public let catalog: TemplateCatalog
     public let composer: MessageComposer
+    /// Signs the composed bytes (DKIM), given the message's date; nil when nothing signs.
+    public let sign: Signing?
 
-    public init(catalog: TemplateCatalog, composer: MessageComposer) {
+    /// A function, not a protocol: the one signer (MailroomDKIM's) lives in a target of its own so
+    /// the core does not depend on a cryptography library.
+    public typealias Signing = @Sendable (_ message: [UInt8], _ date: Date) throws -> [UInt8]
+
+    public init(catalog: TemplateCatalog, composer: MessageComposer, sign: Signing? = nil) {
         self.catalog = catalog
         self.composer = composer
+        self.sign = sign
     }
 
     /// A rendered and composed message, or why the event cannot become one.
@@ -19,12 +26,16 @@ public struct MessageFactory: Sendable {
         public var message: ComposedMessage
     }
 
-    /// - Throws: ``TemplateError`` (a template problem) or ``MessageError`` (a value that cannot be
-    ///   a header, e.g. a control character that slipped past validation).
+    /// The message is signed here, before anything stores or shows it: the outbox keeps, and the
+    /// relay gets, the signed bytes.
+    ///
+    /// - Throws: ``TemplateError`` (a template problem), ``MessageError`` (a value that cannot be
+    ///   a header, e.g. a control character that slipped past validation) or the signer's error.
     public func make(_ event: Event, date: Date, boundary: String? = nil) throws -> Made {
         let email = try catalog.render(event)
         let recipient = try Mailbox(address: event.account.email, displayName: event.account.name)
-        let message = try composer.compose(email, eventID: event.id, to: recipient, date: date, boundary: boundary)
+        var message = try composer.compose(email, eventID: event.id, to: recipient, date: date, boundary: boundary)
+        if let sign { message.bytes = try sign(message.bytes, date) }
         return Made(email: email, recipient: recipient, message: message)
     }
 }

@@ -91,10 +91,17 @@ public final class OutboxDeliveryRecorder: DeliveryObserver, @unchecked Sendable
             let outcome: LeaseOutcome = result.map { .attempt($0, newState: .deferred, nextAttemptAt: until) }
                 ?? .transition(.deferred, reason: "not attempted: relay unreachable", nextAttemptAt: until)
             later(job, lease, outcome, state: .deferred, explanation: explanation.isEmpty ? "relay unreachable" : explanation)
+        case .expired(let reason):
+            later(job, lease, .transition(.expired, reason: reason, nextAttemptAt: nil), state: .expired, explanation: reason)
         case .sent, .failed, .uncertain:
             let finalState: MessageState = disposition == .sent ? .sent : disposition == .failed ? .failed : .uncertain
-            let outcome: LeaseOutcome = result.map { .attempt($0, newState: finalState, nextAttemptAt: nil) } ?? .release
-            later(job, lease, outcome, state: finalState, explanation: explanation)
+            // Failed without an attempt: the retry lifetime ran out while the relay did not respond.
+            let unattempted: LeaseOutcome = finalState == .failed
+                ? .transition(.failed, reason: "retry lifetime exceeded while the relay did not respond", nextAttemptAt: nil)
+                : .release
+            let outcome = result.map { .attempt($0, newState: finalState, nextAttemptAt: nil) } ?? unattempted
+            later(job, lease, outcome, state: finalState,
+                  explanation: explanation.isEmpty && result == nil ? "retry lifetime exceeded" : explanation)
         }
     }
 

@@ -22,7 +22,8 @@ public final class ReplayRunner {
     public func plan(_ selection: ReplaySelection) throws -> [MessageRecord] {
         var records: [MessageRecord] = []
         try store.forEachRecord(selection.filter(now: now())) { record in
-            if record.leasedBy == nil { records.append(record) }
+            // A redacted message has no bytes left to send, whatever an operator asks.
+            if record.leasedBy == nil && record.redaction == nil { records.append(record) }
         }
         return records
     }
@@ -73,8 +74,11 @@ public final class ReplayRunner {
                     }
                 }
                 recorder.hold(lease)
-                dispatcher.submit(DeliveryJob(eventID: lease.eventID, message: item.message, storedAt: item.storedAt,
-                                              previousFailures: lease.previousAttempts))
+                var job = DeliveryJob(eventID: lease.eventID, message: item.message, storedAt: item.storedAt,
+                                      previousFailures: lease.previousAttempts)
+                // --force sends on purpose, past a deadline too; otherwise the deadline holds.
+                if selection.force { job.deadline = nil }
+                dispatcher.submit(job)
             }
         }
         var summary = RunSummary()

@@ -20,12 +20,16 @@ public struct ReplaySelection: Sendable, Equatable {
     }
 
     public static let defaultStates: Set<MessageState> = [.held, .queued, .deferred]
-    /// States that may mean the recipient already has the message.
-    public static let forceOnlyStates: Set<MessageState> = [.sent, .uncertain, .failed]
+    /// States that may mean the recipient already has the message, or (`expired`) that it is no
+    /// longer true: only an operator's decision sends them.
+    public static let forceOnlyStates: Set<MessageState> = [.sent, .uncertain, .failed, .expired]
 
     /// Nil when the selection is acceptable, else what is wrong, for a usage error.
     public var problem: String? {
         if !force, let states, let risky = states.intersection(Self.forceOnlyStates).sorted(by: { $0.rawValue < $1.rawValue }).first {
+            if risky == .expired {
+                return "--state expired needs --force: such a message's deadline has passed, so it may tell its reader to act by a date that is gone"
+            }
             return "--state \(risky.rawValue) needs --force: such a message may already have been delivered"
         }
         return nil

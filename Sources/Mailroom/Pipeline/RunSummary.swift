@@ -5,6 +5,8 @@ public struct RunSummary: Sendable, Equatable, Codable {
     public var deferred = 0
     public var failed = 0
     public var uncertain = 0
+    /// Past their deadline, not attempted (on arrival, or before an attempt): handled, exit 0.
+    public var expired = 0
     public var duplicate = 0
     public var rejected = 0
     /// Stored but not attempted because the run stopped on a configuration error; they stay `queued`.
@@ -39,6 +41,7 @@ public struct RunSummary: Sendable, Equatable, Codable {
     public var line: String {
         var parts = ["sent \(sent)", "held \(held)", "deferred \(deferred)", "failed \(failed)",
                      "uncertain \(uncertain)", "duplicate \(duplicate)", "rejected \(rejected)"]
+        if expired > 0 { parts.append("expired \(expired)") }
         if notAttempted > 0 { parts.append("not attempted \(notAttempted)") }
         if notStored > 0 { parts.append("not stored \(notStored)") }
         return parts.joined(separator: ", ")
@@ -51,6 +54,7 @@ public struct RunSummary: Sendable, Equatable, Codable {
         deferred += other.deferred
         failed += other.failed
         uncertain += other.uncertain
+        expired += other.expired
         notAttempted += other.notAttempted
     }
 
@@ -61,6 +65,7 @@ public struct RunSummary: Sendable, Equatable, Codable {
         case .deferred: deferred += 1
         case .failed: failed += 1
         case .uncertain: uncertain += 1
+        case .expired: expired += 1
         case .queued: notAttempted += 1
         }
     }

@@ -120,25 +120,10 @@ public final class SendPipeline {
     /// Validates, renders and composes one line (on the input thread).
     private static func prepare(_ line: EventStreamReader.Line, source: String, decoder: EventDecoder,
                                 factory: MessageFactory, date: Date, initialState: MessageState) -> Prepared {
-        let number = line.number
-        var bytes: [UInt8] = []
-        if case .line(_, let content) = line { bytes = content }
-        let event: Event
-        do {
-            event = try decoder.decode(line, source: source)
-        } catch {
-            return .rejected(error, raw: bytes)
-        }
-        do {
-            let made = try factory.make(event, date: date)
-            return .message(NewMessage(
-                eventID: event.id, eventType: event.type.rawValue, template: made.email.templateName,
-                locale: made.email.locale, sourceEvent: bytes, composed: made.message,
-                initialState: initialState, source: source, line: number))
-        } catch {
-            return .rejected(EventValidationError(eventID: event.id, line: number, source: source, problems: [
-                .init(path: "$", message: "cannot be rendered: \(error)"),
-            ]), raw: bytes)
+        switch PreparedEvent.prepare(line, source: source, decoder: decoder, factory: factory, date: date,
+                                     initialState: initialState) {
+        case .message(let message): .message(message)
+        case .rejected(let error, let raw): .rejected(error, raw: raw)
         }
     }
 
@@ -172,12 +157,12 @@ public final class SendPipeline {
                             return .message(message)
                         case .rejected(let error, let raw):
                             rejections.append((error, raw))
-                            return .rejected(rejectedEvent(error, raw: raw))
+                            return .rejected(PreparedEvent.record(of: error, raw: raw, at: now()))
                         case .readFailed(let error):
                             let problem = EventValidationError(eventID: nil, line: Int(row.id), source: table.name,
                                                                problems: [.init(path: "$", message: "\(error)")])
                             rejections.append((problem, row.event))
-                            return .rejected(rejectedEvent(problem, raw: row.event))
+                            return .rejected(PreparedEvent.record(of: problem, raw: row.event, at: now()))
                         }
                     }
                 }
@@ -230,16 +215,11 @@ public final class SendPipeline {
         reporter.rejected(error.description)
         guard local.storeFailure == nil else { return }
         do {
-            try store.recordRejected(rejectedEvent(error, raw: raw))
+            try store.recordRejected(PreparedEvent.record(of: error, raw: raw, at: now()))
         } catch {
             logger.error("cannot record a rejected event", metadata: ["error": "\(error)"])
             failed(error)
         }
-    }
-
-    private func rejectedEvent(_ error: EventValidationError, raw: [UInt8]) -> RejectedEvent {
-        RejectedEvent(time: now(), source: error.source ?? "-", line: error.line ?? 0, eventID: error.eventID,
-                      problems: error.problems.map(\.description), raw: raw)
     }
 
     /// Stops the run on an outbox failure: no more deliveries start, nothing more is stored.
@@ -278,10 +258,17 @@ public final class SendPipeline {
 
     /// Counts and reports what was stored, and gives each new message's lease to the dispatcher.
     private func handOff(_ pending: [NewMessage], _ results: [StoreResult]) {
+        var expiredLeases: [(lease: Lease, outcome: LeaseOutcome)] = []
         for (message, result) in zip(pending, results) {
             if result.isDuplicate {
                 local.duplicate += 1
                 reporter.duplicate(eventID: message.eventID, source: message.source ?? "-", line: message.line ?? 0)
+                continue
+            }
+            if message.initialState == .expired {
+                local.expired += 1
+                reporter.finished(eventID: message.eventID, state: .expired, explanation: message.note ?? "expired")
+                if let lease = result.lease { expiredLeases.append((lease, .release)) }
                 continue
             }
             guard let delivery else {
@@ -291,6 +278,15 @@ public final class SendPipeline {
             guard let lease = result.lease else { continue }
             delivery.recorder.hold(lease)
             delivery.dispatcher.submit(DeliveryJob(eventID: message.eventID, message: message.composed, storedAt: now()))
+        }
+        if !expiredLeases.isEmpty {
+            // Stored leased like the rest of the batch, but never delivered: end the leases at once.
+            do {
+                _ = try store.finish(expiredLeases)
+            } catch {
+                logger.error("cannot release expired messages", metadata: ["error": "\(error)"])
+                failed(error)
+            }
         }
         reporter.progress(currentSummary())
     }

@@ -8,6 +8,7 @@ extension TemplateCatalog {
     struct Loaded {
         var templates: [String: [String: LocalizedTemplate]] = [:]
         var samples: [String: [URL]] = [:]
+        var metadata: [String: TemplateMetadata] = [:]
     }
 
     /// Reads and compiles the whole directory, refusing anything it does not understand.
@@ -49,6 +50,11 @@ extension TemplateCatalog {
             var files: [String: [TemplatePart: TemplateFile]] = [:]
             for entry in try entries(of: folder, path: name) {
                 let path = "\(name)/\(entry)"
+                if entry == TemplateMetadata.fileName {
+                    loaded.metadata[name] = try TemplateMetadata.load(
+                        folder.appending(path: entry), path: path, template: name, type: type)
+                    continue
+                }
                 if entry.hasPrefix("sample"), entry.hasSuffix(".json") {
                     loaded.samples[name, default: []].append(folder.appending(path: entry))
                     continue

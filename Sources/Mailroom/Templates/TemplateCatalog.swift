@@ -19,6 +19,8 @@ public struct TemplateCatalog: Sendable {
     /// Template name, then lower-case locale tag.
     let templates: [String: [String: LocalizedTemplate]]
     let samples: [String: [URL]]
+    /// Each template's `template.json`; absent: no deadline.
+    let metadata: [String: TemplateMetadata]
     /// ``globals`` as template variables, made once rather than per message.
     let globalVariables: TemplateVariables
 
@@ -38,6 +40,7 @@ public struct TemplateCatalog: Sendable {
         self.globalVariables = TemplateVariables(globals: globals.mapValues(TemplateValue.text))
         self.templates = loaded.templates
         self.samples = loaded.samples
+        self.metadata = loaded.metadata
     }
 
     /// The template folder names, sorted.
@@ -88,6 +91,8 @@ public struct TemplateCatalog: Sendable {
                 code: .missingPart, message: "template \(name) has no \(TemplateLocale.fallback) files",
                 template: name, locale: TemplateLocale.fallback)
         }
-        return localized.render(variables: event.templateVariables(in: locale, over: globalVariables))
+        var outcome = localized.render(variables: event.templateVariables(in: locale, over: globalVariables))
+        outcome.email.deadline = metadata[name]?.deadline(for: event)
+        return outcome
     }
 }

@@ -32,6 +32,8 @@ public struct TemplateError: Error, Sendable, CustomStringConvertible {
         case invalidSubject
         /// `check` was given no sample event for a template.
         case missingSample
+        /// A template's `template.json` is not valid, or names a deadline field its event lacks.
+        case metadata
     }
 
     public var code: Code

@@ -4,10 +4,10 @@
 /// shown only as a short prefix, and control, format and separator characters are written as
 /// `\u{...}` so that a hostile event cannot forge log lines, move a terminal's cursor or hide
 /// text behind bidirectional overrides.
-enum SafeText {
+package enum SafeText {
     /// `"value"` with escapes, or `"first 40 scalars…" (1234567 bytes)` when too long
     /// (without the size when `showSize` is false, for messages that already give it).
-    static func quoted(_ text: String, limit: Int = 40, showSize: Bool = true) -> String {
+    package static func quoted(_ text: String, limit: Int = 40, showSize: Bool = true) -> String {
         var out = "\""
         var shown = 0
         var truncated = false

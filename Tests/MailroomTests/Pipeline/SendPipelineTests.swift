@@ -26,7 +26,7 @@ final class CollectingReporter: RunReporter {
     }()
 
     static func event(_ n: Int, locale: String = "en") -> String {
-        #"{"id":"evt_\#(n)","type":"account.closure_requested","occurred_at":"2026-11-28T09:15:00Z","account":{"id":"acc_\#(n)","email":"user\#(n)@example.com","name":"Ada \#(n)","locale":"\#(locale)"},"data":{"reference":"CLS-\#(n)","effective_at":"2026-12-12T00:00:00Z"}}"#
+        #"{"id":"evt_\#(n)","type":"account.closure_requested","occurred_at":"2026-11-28T09:15:00Z","account":{"id":"acc_\#(n)","email":"user\#(n)@example.com","name":"Ada \#(n)","locale":"\#(locale)"},"data":{"reference":"CLS-\#(n)","effective_at":"2099-12-12T00:00:00Z"}}"#
     }
 
     struct Run {

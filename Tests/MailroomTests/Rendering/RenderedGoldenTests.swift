@@ -49,7 +49,7 @@ struct RenderedGoldenTests {
             #expect(report.error == nil, "\(name): \(report.error ?? "")")
             #expect(report.wire.isEmpty, "\(name): \(report.wire)")
             #expect(report.defects == [], "\(name): \(report.defects ?? [])")
-            #expect(report.header_names == RenderingFixtures.expectedHeaders, "\(name)")
+            #expect(report.header_names == RenderingFixtures.expectedHeaders(template: emails[index].templateName), "\(name)")
             #expect(report.boundary == RenderingFixtures.fixedBoundary, "\(name)")
             #expect(report.parts == ["text/plain", "text/html"], "\(name)")
             #expect(report.subject == emails[index].subject, "\(name)")

@@ -93,7 +93,7 @@ struct RenderedMessageParsingTests {
             #expect(report.error == nil, "\(label): \(report.error ?? "")")
             #expect(report.wire.isEmpty, "\(label): \(report.wire)")
             #expect(report.defects == [], "\(label): \(report.defects ?? [])")
-            #expect(report.header_names == RenderingFixtures.expectedHeaders, "\(label)")
+            #expect(report.header_names == RenderingFixtures.expectedHeaders(template: item.email.templateName), "\(label)")
             #expect(report.part_header_names == RenderingFixtures.expectedPartHeaders, "\(label)")
             #expect(report.parts == ["text/plain", "text/html"], "\(label)")
             #expect(report.subject == item.email.subject, "\(label) subject")

@@ -31,6 +31,14 @@ enum RenderingFixtures {
         "Date", "From", "Reply-To", "To", "Subject", "Message-ID", "MIME-Version", "Content-Type",
         "Content-Language", "Auto-Submitted",
     ]
+
+    /// Templates whose emails have a deadline, per Templates/README.md's table.
+    static let templatesWithDeadline: Set<String> = ["closure-confirmation", "withdrawal-reminder"]
+
+    /// The headers of a rendered message of `template`: an `Expires` last when it has a deadline.
+    static func expectedHeaders(template: String) -> [String] {
+        expectedHeaders + (templatesWithDeadline.contains(template) ? ["Expires"] : [])
+    }
     static let expectedPartHeaders = [["Content-Type", "Content-Transfer-Encoding"], ["Content-Type", "Content-Transfer-Encoding"]]
 
     private static let loadedCatalog = Result<TemplateCatalog, any Error> {

@@ -34,9 +34,9 @@ enum TestEvents {
         let data: String
         switch type {
         case "account.closure_requested":
-            data = #"{"reference":"CLS-2026-\#(n)","effective_at":"2026-12-12T00:00:00Z","cancel_url":"https://example.com/account/closure/CLS-2026-\#(n)/cancel"}"#
+            data = #"{"reference":"CLS-2026-\#(n)","effective_at":"2099-12-12T00:00:00Z","cancel_url":"https://example.com/account/closure/CLS-2026-\#(n)/cancel"}"#
         case "account.balance_outstanding":
-            data = #"{"balance":{"amount":"\#(n).75","currency":"EUR"},"withdraw_by":"2026-12-10T23:59:59Z","withdraw_url":"https://example.com/wallet/withdraw"}"#
+            data = #"{"balance":{"amount":"\#(n).75","currency":"EUR"},"withdraw_by":"2099-12-10T23:59:59Z","withdraw_url":"https://example.com/wallet/withdraw"}"#
         default:
             data = #"{"closed_at":"2026-12-12T00:00:00Z","privacy_contact":"privacy@example.com","retained":[{"category":"Invoices","reason":"tax law","retain_until":"2036-12-31"}]}"#
         }
@@ -45,6 +45,6 @@ enum TestEvents {
 
     /// One `account.closure_requested` event in English with fixed data, for tests about one message.
     static func closure(_ id: String, email: String = "ada@example.org", name: String = "Ada Lovelace") -> String {
-        #"{"id":"\#(id)","type":"account.closure_requested","occurred_at":"2026-11-28T09:15:00Z","account":{"id":"acc_1","email":"\#(email)","name":"\#(name)","locale":"en"},"data":{"reference":"CLS-2026-0042","effective_at":"2026-12-12T00:00:00Z"}}"#
+        #"{"id":"\#(id)","type":"account.closure_requested","occurred_at":"2026-11-28T09:15:00Z","account":{"id":"acc_1","email":"\#(email)","name":"\#(name)","locale":"en"},"data":{"reference":"CLS-2026-0042","effective_at":"2099-12-12T00:00:00Z"}}"#
     }
 }

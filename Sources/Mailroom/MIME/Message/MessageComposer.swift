@@ -94,6 +94,12 @@ public struct MessageComposer: Sendable {
         out.startField("Auto-Submitted")
         out.token("auto-generated")
         out.endField()
+        if let deadline = email.deadline {
+            // RFC 4021 section 2.1.50; read back by ComposedMessage.expires before every attempt.
+            out.startField("Expires")
+            MessageDate.write(deadline.date, into: &out)
+            out.endField()
+        }
         out.append("\r\n")
 
         out.append("--")
