@@ -4,9 +4,11 @@
 #   Benchmarks/run.sh [--quick] [--sizes "1000 10000 100000"] [--runs 3] [--connections 4]
 #                     [--peer-max 10000] [--wire-count 10000] [--render-count 50000]
 #                     [--slow-count 32] [--slow-delay 1] [--large-runs R] [--keep DIR]
+#                     [--sendmail-max 3000]
 #
-# Installs what it needs (postfix for smtp-sink/smtp-source, GNU time), builds Mailroom in release
-# mode, generates events (3 types x 2 locales) and measures, each figure R times side by side:
+# Installs what it needs (postfix for smtp-sink/smtp-source and the Postfix peer, GNU time,
+# python3-venv; django-post_office from PyPI into a venv in its scratch directory), builds Mailroom
+# in release mode, generates events (3 types x 2 locales) and measures, each figure R times side by side:
 #   end to end   mailroom send (stdin) -> smtp-sink, outbox durable (the SQLite store as shipped);
 #                C connections, and (for N up to --peer-max, beside the peer) 1 connection pinned;
 #                N above --peer-max runs --large-runs times
@@ -14,6 +16,14 @@
 #                previous run's outbox (N messages) and of a tree of N directories x 4 files (the
 #                inodes the directory outbox used for N messages), beside the calm row
 #   peer         Benchmarks/peers/python_peer.py (Jinja2 + EmailMessage + smtplib, fsync per message)
+#   post_office  django-post_office from PyPI in a venv of Debian's python3 (Benchmarks/peers/
+#                post_office_peer.py): mail.send(template=..., context=...) per event into SQLite,
+#                then send_queued_mail; enqueue and delivery timed apart and together
+#   postfix      a private Postfix instance (Benchmarks/peers/postfix.sh) as a durable local queue
+#                relaying to the sink, fed the messages Mailroom rendered (it renders nothing) by
+#                Benchmarks/peers/postfix_feed.py over one SMTP connection, and by one `sendmail`
+#                per message (N up to --sendmail-max), timed until the sink has them all
+#                (every peer for N up to --peer-max, calm and right after a deletion, as Mailroom)
 #   wire limit   smtp-source with Mailroom-sized messages, 1 connection pinned, and C connections
 #   floor        Benchmarks/floor/libcurl_send.c: libcurl alone with Mailroom's options sending one
 #                pre-built Mailroom message, 1 connection pinned and C connections (what any
@@ -27,10 +37,11 @@ cd "$(dirname "$0")/.."
 repo=$(pwd)
 
 sizes="1000 10000 100000"; runs=3; connections=4; peer_max=10000; wire_count=10000
-render_count=50000; slow_count=32; slow_delay=1; keep=""; large_runs=""
+render_count=50000; slow_count=32; slow_delay=1; keep=""; large_runs=""; sendmail_max=3000
 while (($#)); do
   case "$1" in
-    --quick) sizes="200 1000"; peer_max=1000; wire_count=1000; render_count=5000; slow_count=16; shift ;;
+    --quick) sizes="200 1000"; peer_max=1000; wire_count=1000; render_count=5000; slow_count=16
+             sendmail_max=200; shift ;;
     --sizes) sizes="$2"; shift 2 ;;
     --runs) runs="$2"; shift 2 ;;
     --connections) connections="$2"; shift 2 ;;
@@ -41,7 +52,8 @@ while (($#)); do
     --slow-delay) slow_delay="$2"; shift 2 ;;
     --keep) keep="$2"; shift 2 ;;
     --large-runs) large_runs="$2"; shift 2 ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    --sendmail-max) sendmail_max="$2"; shift 2 ;;
+    -h|--help) sed -n '2,34p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option $1 (see --help)" >&2; exit 64 ;;
   esac
 done
@@ -68,6 +80,12 @@ if ! "$python" -c 'import jinja2' 2>/dev/null; then
     python=/usr/bin/python3
   fi
 fi
+# django-post_office goes into a venv of Debian's python3 (below): the python3 that CI's fresh Debian
+# has, whatever else is first on PATH here.
+if ! /usr/bin/python3 -c 'import ensurepip, venv' 2>/dev/null; then
+  say "installing python3-venv"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
+fi
 if ! command -v swift >/dev/null 2>&1; then
   for d in /opt/swift/usr/bin /opt/swift/bin; do [ -x "$d/swift" ] && export PATH="$d:$PATH"; done
 fi
@@ -83,8 +101,11 @@ command -v "$cc" >/dev/null 2>&1 || cc=clang
 
 # --- scratch space and servers, all removed by the trap ----------------------------------------
 work=$(mktemp -d /tmp/mailroom-bench.XXXXXX)
+chmod 711 "$work"  # Postfix's daemons run as user postfix and must reach their queue inside it
 pids=()
+postfixes=()  # private Postfix instances (their directories), stopped by the trap
 cleanup() {
+  for dir in "${postfixes[@]}"; do stop_postfix "$dir"; done
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
   if [ -n "$keep" ]; then mkdir -p "$keep"; cp "$work"/*.tsv "$work"/*.log "$keep"/ 2>/dev/null || true; fi
@@ -105,7 +126,8 @@ start_sink() {
   printf -v "port_$name" '%s' "$port"
 }
 start_sink pinned yes
-start_sink free no
+# -c: a running count of the messages it has taken, which tells when Postfix has delivered them all.
+start_sink free no -c
 start_sink slow no -w "$slow_delay"
 
 config() {  # config FILE CONNECTIONS
@@ -114,6 +136,56 @@ config() {  # config FILE CONNECTIONS
 for c in 1 4 16 "$connections"; do config "$work/c$c.yaml" "$c"; done
 floor="$work/libcurl_send"
 "$cc" -O2 -o "$floor" "$repo/Benchmarks/floor/libcurl_send.c" -lcurl -lpthread
+
+# --- the peers that do the whole job or the queue's part: django-post_office and Postfix ---------
+say "installing django-post_office into a venv under $work"
+/usr/bin/python3 -m venv "$work/venv"
+"$work/venv/bin/pip" install -q --disable-pip-version-check 'django-post_office==3.12.0' 'Django>=5.2,<5.3' >&2
+po_versions=$("$work/venv/bin/pip" list --format=freeze 2>/dev/null | grep -i -E '^(django|django[-_]post[-_]office)==' | tr '\n' ' ')
+# post_office ROW N RUN EVENTS: a fresh django-post_office site, its SQLite queue in
+# $work/post_office-ROW-N-RUN; the enqueue and the delivery are measured apart (ROW-enq, ROW-dlv).
+post_office() {
+  local row=$1 n=$2 run=$3 events=$4 dir="$work/post_office-$1-$2-$3"
+  mkdir -p "$dir"
+  TMPDIR="$dir" "$work/venv/bin/python" Benchmarks/peers/post_office_peer.py setup "$dir" "$port_free" \
+    >>"$work/commands.log" 2>&1
+  TMPDIR="$dir" measure "$row-enq" "$n" "$run" "$work/venv/bin/python" Benchmarks/peers/post_office_peer.py \
+    enqueue "$dir" "$port_free" "$events"
+  TMPDIR="$dir" measure "$row-dlv" "$n" "$run" "$work/venv/bin/python" Benchmarks/peers/post_office_peer.py \
+    deliver "$dir" "$port_free" "$n"
+}
+stop_postfix() {  # stop_postfix DIR: stops the instance and waits for its master to go
+  local dir=$1 pid
+  pid=$(Benchmarks/peers/postfix.sh master-pid "$dir" 2>/dev/null) || return 0
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
+  Benchmarks/peers/postfix.sh stop "$dir" >>"$work/commands.log" 2>&1 || kill "$pid" 2>/dev/null || true
+  for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+}
+# postfix_queue ROW N RUN MODE: a fresh private Postfix in $work/postfix-ROW-N-RUN, fed the N messages
+# Mailroom rendered (MODE smtp or sendmail), timed until the sink has them all, then stopped.
+postfix_queue() {
+  local row=$1 n=$2 run=$3 mode=$4 dir="$work/postfix-$1-$2-$3" port
+  port=$(free_port)
+  postfixes+=("$dir")
+  if ! Benchmarks/peers/postfix.sh create "$dir" "$port" "$port_free" >>"$work/commands.log" 2>&1 \
+     || ! Benchmarks/peers/postfix.sh start "$dir" >>"$work/commands.log" 2>&1; then
+    say "FAILED: starting Postfix in $dir"; tail -5 "$dir/maillog" >&2 2>/dev/null; exit 1
+  fi
+  for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
+  if ! /usr/bin/python3 Benchmarks/peers/postfix_feed.py feed "$mode" "$work/rendered-$n.messages" "$dir" \
+      "$port" "$work/sink-free.log" "$work/postfix.out" >>"$work/commands.log" 2>&1; then
+    say "FAILED: $row (n=$n run=$run)"; tail -5 "$work/commands.log" >&2; tail -5 "$dir/maillog" >&2; exit 1
+  fi
+  stop_postfix "$dir"
+  printf '%s\t%s\t%s\t%s\t%s\n' "$row" "$n" "$run" "$(sed -n 1p "$work/postfix.out" | tr ' ' '\t')" \
+    "$(sed -n 2p "$work/postfix.out" | tr ' ' '\t')" >>"$results"
+}
+# after_delete STORE N RUN: `rm -rf` of STORE (the previous row's outbox or queue, N messages) and of
+# a directory-layout tree of N messages, as before Mailroom's after-delete row.
+after_delete() {
+  legacy_tree "$work/legacy-$2-$3-$RANDOM" "$2"
+  rm -rf "$1" "$work"/legacy-"$2-$3"-*
+}
 
 results="$work/results.tsv"
 : >"$results"
@@ -165,6 +237,9 @@ PY
 
 say "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "load_before	$(cut -d' ' -f1-3 /proc/loadavg)" >"$work/meta.tsv"
+echo "post_office_versions	$po_versions" >>"$work/meta.tsv"
+echo "postfix_version	$(postconf -d -h mail_version 2>/dev/null || echo '?')" >>"$work/meta.tsv"
+echo "sendmail_max	$sendmail_max" >>"$work/meta.tsv"
 
 # --- end to end, peer and wire limit, side by side per run ----------------------------------------
 "$python" Benchmarks/gen_events.py 6 sample >"$work/sample.ndjson"
@@ -182,23 +257,54 @@ tr -d '\r' <"$work/message.eml" >"$work/message.txt"
 echo "message_bytes	$(wc -c <"$work/message.eml")" >>"$work/meta.tsv"
 echo "wire_count	$wire_count" >>"$work/meta.tsv"
 "$python" Benchmarks/gen_events.py "$wire_count" "wire" >"$work/events-wire.ndjson"
+# What Postfix is fed: the messages Mailroom renders for the same events (a held send, exported).
+for n in $sizes; do
+  [ "$n" -le "$peer_max" ] || continue
+  "$mailroom" send --config "$work/c1.yaml" --templates "$repo/Templates" --outbox "$work/rendered-$n" \
+    --quiet "$work/events-$n.ndjson" 2>>"$work/commands.log"
+  /usr/bin/python3 Benchmarks/peers/postfix_feed.py export "$work/rendered-$n" "$work/rendered-$n.messages" \
+    2>>"$work/commands.log"
+done
 
 for run in $(seq "$runs"); do
   for n in $sizes; do
     if [ "$n" -gt "$peer_max" ] && [ "$run" -gt "${large_runs:-$runs}" ]; then continue; fi
+    # The calm rows first, then the same rows right after a deletion (each after its own `rm -rf`).
     say "run $run/$runs: end to end n=$n"
     send "e2e-c" "$n" "$run" "$connections" "$port_free" no "$work/events-$n.ndjson"
     check_outbox "$work/outbox-e2e-c-$n-$run" "$n"
-    say "run $run/$runs: end to end n=$n right after deleting a large outbox"
-    legacy_tree "$work/legacy-$n-$run" "$n"
-    rm -rf "$work/outbox-e2e-c-$n-$run" "$work/legacy-$n-$run"
-    send "e2e-del" "$n" "$run" "$connections" "$port_free" no "$work/events-$n.ndjson"
-    check_outbox "$work/outbox-e2e-del-$n-$run" "$n"
-    if [ "$n" -le "$peer_max" ]; then
+    peers=no; [ "$n" -le "$peer_max" ] && peers=yes
+    sendmail=no; [ "$n" -le "$peer_max" ] && [ "$n" -le "$sendmail_max" ] && sendmail=yes
+    if [ $peers = yes ]; then
       send "e2e-1" "$n" "$run" 1 "$port_pinned" yes "$work/events-$n.ndjson"
       check_outbox "$work/outbox-e2e-1-$n-$run" "$n"
       measure "peer" "$n" "$run" taskset -c 1 "$python" Benchmarks/peers/python_peer.py \
         "$work/events-$n.ndjson" "$work/peer-out-$n-$run" 127.0.0.1 "$port_pinned"
+      say "run $run/$runs: django-post_office n=$n"
+      post_office "po" "$n" "$run" "$work/events-$n.ndjson"
+      say "run $run/$runs: Postfix over SMTP n=$n"
+      postfix_queue "pf-smtp" "$n" "$run" smtp
+      if [ $sendmail = yes ]; then
+        say "run $run/$runs: Postfix through sendmail n=$n"
+        postfix_queue "pf-sendmail" "$n" "$run" sendmail
+      fi
+    fi
+    say "run $run/$runs: end to end n=$n right after deleting a large outbox"
+    after_delete "$work/outbox-e2e-c-$n-$run" "$n" "$run"
+    send "e2e-del" "$n" "$run" "$connections" "$port_free" no "$work/events-$n.ndjson"
+    check_outbox "$work/outbox-e2e-del-$n-$run" "$n"
+    if [ $peers = yes ]; then
+      say "run $run/$runs: django-post_office n=$n right after deleting a queue"
+      after_delete "$work/post_office-po-$n-$run" "$n" "$run"
+      post_office "po-del" "$n" "$run" "$work/events-$n.ndjson"
+      say "run $run/$runs: Postfix over SMTP n=$n right after deleting a queue"
+      after_delete "$work/postfix-pf-smtp-$n-$run" "$n" "$run"
+      postfix_queue "pf-smtp-del" "$n" "$run" smtp
+      if [ $sendmail = yes ]; then
+        say "run $run/$runs: Postfix through sendmail n=$n right after deleting a queue"
+        after_delete "$work/postfix-pf-sendmail-$n-$run" "$n" "$run"
+        postfix_queue "pf-sendmail-del" "$n" "$run" sendmail
+      fi
     fi
   done
   say "run $run/$runs: wire limit n=$wire_count"

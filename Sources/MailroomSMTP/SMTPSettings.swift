@@ -1,3 +1,5 @@
+import Mailroom
+
 /// Everything the libcurl transport needs to reach and log in to one SMTP server.
 ///
 /// The password is kept out of every description: `print(settings)`, `dump`-like debug output
@@ -26,8 +28,9 @@ public struct SMTPSettings: Sendable, Equatable {
     /// Validates the combination; throws when credentials would cross the network in clear text.
     public init(
         endpoint: SMTPEndpoint, username: String? = nil, password: String? = nil, caFile: String? = nil,
-        heloName: String? = nil, connectTimeout: Duration = .seconds(30), replyTimeout: Duration = .seconds(300),
-        transferTimeout: Duration? = nil, maxConnectionAge: Duration = .seconds(60)
+        heloName: String? = nil, connectTimeout: Duration = MailroomSettings.SMTP.defaultConnectTimeout,
+        replyTimeout: Duration = MailroomSettings.SMTP.defaultReplyTimeout, transferTimeout: Duration? = nil,
+        maxConnectionAge: Duration = MailroomSettings.SMTP.defaultMaxConnectionAge
     ) throws(SMTPConfigurationError) {
         let username = username.flatMap { $0.isEmpty ? nil : $0 }
         let password = password.flatMap { $0.isEmpty ? nil : $0 }

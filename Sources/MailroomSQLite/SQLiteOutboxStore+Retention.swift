@@ -41,9 +41,13 @@ extension SQLiteOutboxStore {
                 return rows.count
             }
             report.rejectedRedacted = try batches("redact rejected events in", request.batchSize) { db, limit in
+                // A problem may quote the value it refuses (an address): only its path is kept.
                 try db.execute(sql: """
-                    UPDATE rejected SET excerpt = '' WHERE id IN (SELECT id FROM rejected INDEXED BY rejected_unredacted
-                                                                  WHERE excerpt <> '' AND time < ? LIMIT ?)
+                    UPDATE rejected SET excerpt = '',
+                        problems = (SELECT json_group_array(CASE WHEN instr(value, ':') > 0
+                                                                 THEN substr(value, 1, instr(value, ':') - 1) ELSE value END)
+                                    FROM json_each(rejected.problems))
+                    WHERE id IN (SELECT id FROM rejected INDEXED BY rejected_unredacted WHERE excerpt <> '' AND time < ? LIMIT ?)
                     """, arguments: [before, limit])
                 return db.changesCount
             }

@@ -126,7 +126,7 @@ struct DKIMVerificationTests {
         let text = String(decoding: message, as: UTF8.self)
         let field = try #require(text.components(separatedBy: "\r\nDate:").first)
         let compact = field.filter { !$0.isWhitespace }
-        #expect(compact.contains(";h=From:From:To:Subject:Date:Message-ID:MIME-Version:Content-Type:Reply-To:Auto-Submitted;"),
+        #expect(compact.contains(";h=From:From:To:Subject:Date:Message-ID:MIME-Version:Content-Type:Reply-To:Auto-Submitted:Expires;"),
                 "\(compact)")
         #expect(compact.contains(";t=\(Int(DKIMFixtures.date.timeIntervalSince1970));"))
         #expect(compact.contains(";c=relaxed/relaxed;"))

@@ -133,13 +133,14 @@ import Testing
     func redactsTheExcerptsOfOldRejectedLines(engine: StoreEngine) throws {
         let store = try engine.open(place, clock)
         try store.recordRejected(RejectedEvent(time: clock.now, source: "a.ndjson", line: 7, eventID: "evt_bad",
-                                               problems: ["$.type: unknown"], raw: Array(#"{"name":"Zed Private"}"#.utf8)))
+                                               problems: ["$.type: unknown", #"$.account.email: the address was "zed private@x""#],
+                                               raw: Array(#"{"name":"Zed Private"}"#.utf8)))
         clock.advance(by: 91 * 86_400)
         let report = try store.prune(PruneRequest(redactBefore: clock.now, deleteBefore: nil, hashes: Self.hashes))
         #expect(report.rejectedRedacted == 1)
         let rejected = try #require(try store.rejected(since: nil, until: nil, after: nil, limit: 10).first)
         #expect(rejected.excerpt.isEmpty && rejected.line == 7 && rejected.eventID == "evt_bad")
-        #expect(rejected.problems == ["$.type: unknown"])
+        #expect(rejected.problems == ["$.type", "$.account.email"])
     }
 
     @Test(arguments: StoreEngine.all)

@@ -42,13 +42,13 @@ public struct MailroomSettings: Sendable {
         public var connections = 4
         /// A PEM file of trusted CAs, for a private relay.
         public var caFile: String?
-        public var connectTimeout: Duration = .seconds(10)
+        public var connectTimeout = Self.defaultConnectTimeout
         /// The longest wait for any one reply.
-        public var replyTimeout: Duration = .seconds(60)
+        public var replyTimeout = Self.defaultReplyTimeout
         /// The longest a whole transaction (one message) may take, final reply included.
         public var transactionTimeout: Duration = .seconds(600)
         /// Reused connections older than this are not reused (below the relay's idle timeout).
-        public var maxConnectionAge: Duration = .seconds(60)
+        public var maxConnectionAge = Self.defaultMaxConnectionAge
         /// The name we greet the relay with (EHLO); defaults to the Message-ID domain.
         public var heloName: String?
         /// `smtp.rate_limit`: attempts per period for this process, all connections together.
@@ -58,6 +58,11 @@ public struct MailroomSettings: Sendable {
         public var outagePause: Duration = .seconds(60)
 
         public init() {}
+
+        // The transport's defaults too (`SMTPSettings`), so that they are stated once.
+        public static let defaultConnectTimeout: Duration = .seconds(10)
+        public static let defaultReplyTimeout: Duration = .seconds(60)
+        public static let defaultMaxConnectionAge: Duration = .seconds(60)
     }
 
     public struct Sender: Sendable {

@@ -104,7 +104,10 @@ public protocol OutboxStore: Sendable {
     /// (kept as ``RedactionHashes/recipient``) and every copy of an address in its journal, and
     /// keeps its event id, type, template, locale, Message-ID, times, attempts, the relay's replies
     /// and ``RedactionHashes/content`` of its bytes; one stored before `deleteBefore` is deleted
-    /// with its journal. A message in any other state is never touched.
+    /// with its journal. A message in any other state is never touched. A rejected input line
+    /// recorded before `redactBefore` loses its excerpt, and each of its problems is cut to its
+    /// path (`$.account.email`: the message may quote the refused value); one recorded before
+    /// `deleteBefore` is deleted.
     ///
     /// Each batch is its own transaction; the cost is that of what is redacted or deleted, not of
     /// what the outbox keeps. Nothing of the redacted data may remain readable in the store's
