@@ -61,7 +61,6 @@ final class PostgresConnections: @unchecked Sendable {
         } else {
             configuration = .init(host: location.host, port: location.port, username: location.user, password: password,
                                   database: location.database, tls: tls)
-            configuration.options.tlsServerName = location.tls == .verifyFull ? location.host : nil
         }
         configuration.options.connectTimeout = .seconds(10)
         configuration.options.additionalStartupParameters = [

@@ -36,7 +36,7 @@ enum PostgresFailure {
         case "55P03", "57014": code = .busy
         case "XX001", "XX002": code = .corrupt
         case "3F000", "42501", "28000", "28P01", "3D000": code = .unusable
-        default: code = state.hasPrefix("08") || state.hasPrefix("57P") ? .io : .io
+        default: code = .io
         }
         return OutboxError(code: code, message: message, engineReason: text)
     }
