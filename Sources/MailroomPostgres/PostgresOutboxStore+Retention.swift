@@ -40,8 +40,14 @@ extension PostgresOutboxStore {
                 return rows.count
             }
             report.rejectedRedacted = try batches("redact rejected events in", request.batchSize) { session, limit in
+                // A problem may quote the value it refuses (an address): only its path is kept.
                 try session.execute("""
-                    UPDATE rejected SET excerpt = '' WHERE id IN (
+                    UPDATE rejected SET excerpt = '',
+                        problems = (SELECT coalesce(jsonb_agg(CASE WHEN strpos(p.value, ':') > 0
+                                                                   THEN substr(p.value, 1, strpos(p.value, ':') - 1)
+                                                                   ELSE p.value END ORDER BY p.n), '[]'::jsonb)
+                                    FROM jsonb_array_elements_text(rejected.problems) WITH ORDINALITY AS p(value, n))
+                    WHERE id IN (
                         SELECT id FROM rejected WHERE excerpt <> '' AND time < \(before) LIMIT \(limit))
                     """)
             }

@@ -36,6 +36,8 @@ struct SendCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await Self.reportingFailures {
+            // First: a SIGTERM while the outbox is being opened is a stop like any other.
+            let trap = SignalTrap(command: "send")
             let runtime = try await Runtime.load(global)
             let factory = try runtime.factory()
             let transport = try runtime.transport()
@@ -49,7 +51,6 @@ struct SendCommand: AsyncParsableCommand {
             let delivery = transport.map { runtime.delivery($0, store: store, reporter: reporter) }
             let pipeline = SendPipeline(factory: factory, store: store, delivery: delivery, reporter: reporter,
                                         logger: runtime.logger)
-            let trap = SignalTrap(command: "send")
             if let table, fromTable {
                 pipeline.consume(table: table, follow: follow, pollInterval: DurationText.parse(pollInterval) ?? .seconds(1),
                                  stop: trap.stop)
