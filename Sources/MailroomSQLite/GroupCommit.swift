@@ -35,7 +35,7 @@ final class GroupCommit: @unchecked Sendable {
         }
     }
 
-    private let writer: DatabasePool
+    private let writer: any DatabaseWriter
     private let walPath: String
     // Guarded by `condition`.
     private let condition = NSCondition()
@@ -43,7 +43,7 @@ final class GroupCommit: @unchecked Sendable {
     private var committing = false
     private let wal = Mutex<Int32>(-1)
 
-    init(writer: DatabasePool, databasePath: String) {
+    init(writer: any DatabaseWriter, databasePath: String) {
         self.writer = writer
         self.walPath = databasePath + "-wal"
     }

@@ -19,7 +19,7 @@ public final class SQLiteOutboxStore: OutboxStore, @unchecked Sendable {
     public let directory: String
     public var location: String { directory }
     let databasePath: String
-    let pool: DatabasePool
+    let pool: any DatabaseWriter
     let commits: GroupCommit
     let clock: @Sendable () -> Date
     /// How long a lease lasts when its owner's liveness cannot be checked (another host).
@@ -52,8 +52,13 @@ public final class SQLiteOutboxStore: OutboxStore, @unchecked Sendable {
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
+        let readOnly = !create && Self.isOnReadOnlyFileSystem(directory)
         do {
-            pool = try DatabasePool(path: path, configuration: configuration)
+            if readOnly {
+                pool = try Self.openReadOnly(path, configuration: configuration)
+            } else {
+                pool = try DatabasePool(path: path, configuration: configuration)
+            }
         } catch {
             throw Self.failure(error, doing: "open", path: path)
         }
@@ -62,10 +67,53 @@ public final class SQLiteOutboxStore: OutboxStore, @unchecked Sendable {
         self.commits = GroupCommit(writer: pool, databasePath: path)
         self.clock = clock
         self.leaseDuration = leaseDuration
+        guard !readOnly else {
+            try checkSchema()
+            return
+        }
         try migrate()
         try OutboxDirectory.restrictDatabaseFiles(path)
         if DirectoryOutboxImport.hasLegacyLayout(in: directory) {
             try DirectoryOutboxImport(store: self).run()
+        }
+    }
+
+    /// Whether the directory is on a file system mounted read-only (a snapshot, an archive, a
+    /// disk remounted after errors), where SQLite cannot create the WAL's files to read through.
+    private static func isOnReadOnlyFileSystem(_ directory: String) -> Bool {
+        var info = statvfs()
+        return statvfs(directory, &info) == 0 && info.f_flag & UInt(ST_RDONLY) != 0
+    }
+
+    /// Opens the database for reading where nothing can be written. A database closed cleanly has
+    /// no WAL left and is read as immutable (no locks, no shared memory); one with a WAL left by
+    /// a process that stopped is read through it when its shared-memory file is there too.
+    private static func openReadOnly(_ path: String, configuration base: Configuration) throws -> any DatabaseWriter {
+        var configuration = base
+        configuration.readonly = true
+        guard access(path + "-wal", F_OK) != 0 else {
+            return try DatabaseQueue(path: path, configuration: configuration)
+        }
+        // SQLite URI filenames: only these three characters need escaping in a path.
+        let escaped = path.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "?", with: "%3F")
+            .replacingOccurrences(of: "#", with: "%23")
+        return try DatabaseQueue(path: "file:\(escaped)?immutable=1", configuration: configuration)
+    }
+
+    /// On a read-only file system nothing can be migrated: the schema must be the current one.
+    private func checkSchema() throws(OutboxError) {
+        let applied: Set<String>
+        do {
+            applied = try pool.read { db in try SQLiteSchema.migrator.appliedIdentifiers(db) }
+        } catch {
+            throw Self.failure(error, doing: "read", path: databasePath)
+        }
+        guard applied == SQLiteSchema.knownMigrations else {
+            throw OutboxError(
+                code: .readOnly,
+                message: "the outbox \(directory) is on a read-only file system and its schema is not this version's "
+                    + "(\(applied.sorted().joined(separator: ", "))); open it with the Mailroom that wrote it, or where it can be migrated",
+                path: databasePath)
         }
     }
 

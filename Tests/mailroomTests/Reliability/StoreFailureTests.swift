@@ -78,6 +78,15 @@ struct StoreFailureTests {
         let held = try cli.run(["send", "events.ndjson", "--outbox", outbox])
         #expect(held.status == 0, "\(held.output)")
         try mount.remount("ro")
+        // Compliance staff can still read it: status, list, show and export need no write.
+        let status = try cli.run(["outbox", "status", "--json", "--outbox", outbox])
+        #expect(status.status == 0 && status.stdout.contains(#""held":3"#), "\(status.output)")
+        let list = try cli.run(["outbox", "list", "--outbox", outbox])
+        #expect(list.status == 0 && events.ids.allSatisfy { list.stdout.contains($0) }, "\(list.output)")
+        let raw = try cli.run(["outbox", "show", events.ids[0], "--raw", "--outbox", outbox])
+        #expect(raw.status == 0 && raw.stdout.contains("Message-ID:"), "\(raw.output)")
+        let export = try cli.run(["outbox", "export", cli.directory.appendingPathComponent("export").path, "--outbox", outbox])
+        #expect(export.status == 0, "\(export.output)")
         for _ in 0..<3 {
             let replay = try cli.run(["replay", "--smtp-url", "smtp://127.0.0.1:\(server.port)", "--outbox", outbox])
             #expect(replay.status == 74, "\(replay.output)")
