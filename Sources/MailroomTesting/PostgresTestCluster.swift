@@ -59,7 +59,9 @@ public final class PostgresTestCluster: Sendable {
         "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(20)
     }
 
-    init() throws {
+    /// A cluster of its own, for a test that restarts or stops the server (the shared one
+    /// serves tests running at the same time); call ``stop()`` when done.
+    public init() throws {
         binaries = Self.findBinaries()
         runAs = geteuid() == 0 ? "nobody" : nil
         Self.removeLeftovers()

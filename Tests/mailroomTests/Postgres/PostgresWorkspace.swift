@@ -8,11 +8,11 @@ struct PostgresWorkspace: Sendable {
     let schema: String
     let workspace: Workspace
 
-    init(config: [String: String?] = [:]) throws {
-        cluster = try PostgresTestCluster.shared
+    init(config: [String: String?] = [:], cluster: PostgresTestCluster? = nil) throws {
+        self.cluster = try cluster ?? PostgresTestCluster.shared
         schema = PostgresTestCluster.freshSchema()
         var merged = config
-        merged["outbox.url"] = "\"\(cluster.url(schema: schema))\""
+        merged["outbox.url"] = "\"\(self.cluster.url(schema: schema))\""
         workspace = try Workspace(config: merged)
     }
 
