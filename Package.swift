@@ -18,6 +18,9 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
@@ -41,6 +44,18 @@ let package = Package(
             dependencies: [
                 "Mailroom",
                 .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        // The shared outbox store: PostgreSQL through postgres-nio, for many workers on many hosts.
+        .target(
+            name: "MailroomPostgres",
+            dependencies: [
+                "Mailroom",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // DKIM signing (RFC 6376, RFC 8463): our canonicalisation and header over swift-crypto's
@@ -86,7 +101,7 @@ let package = Package(
         .executableTarget(
             name: "mailroom",
             dependencies: [
-                "Mailroom", "MailroomSMTP", "MailroomSQLite", "MailroomDKIM", "MailroomServe",
+                "Mailroom", "MailroomSMTP", "MailroomSQLite", "MailroomPostgres", "MailroomDKIM", "MailroomServe",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -124,7 +139,7 @@ let package = Package(
         // One conformance suite for every OutboxStore engine.
         .testTarget(
             name: "MailroomStoreTests",
-            dependencies: ["Mailroom", "MailroomSQLite", "MailroomTesting"],
+            dependencies: ["Mailroom", "MailroomSQLite", "MailroomPostgres", "MailroomTesting"],
             resources: [.copy("Fixtures")]
         ),
         // dkimpy (Python) is the signatures' independent judge.

@@ -3,7 +3,7 @@
 # Usage: scripts/bootstrap.sh [extra-package ...]
 set -euo pipefail
 
-packages=(libcurl4-openssl-dev libsqlite3-dev sqlite3 python3-aiosmtpd python3-dkim python3-nacl python3-prometheus-client curl openssl ca-certificates tmux less chromium iproute2 "$@")
+packages=(libcurl4-openssl-dev libsqlite3-dev sqlite3 python3-aiosmtpd python3-dkim python3-nacl python3-prometheus-client curl openssl ca-certificates tmux less chromium iproute2 postgresql "$@")
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

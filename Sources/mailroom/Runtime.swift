@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Mailroom
 import MailroomDKIM
+import MailroomPostgres
 import MailroomSMTP
 import MailroomSQLite
 
@@ -70,7 +71,7 @@ struct Runtime {
     /// itself failed (disk full, read-only, corrupt), a configuration error otherwise.
     func outbox(create: Bool = true, recover: Bool = true) throws -> any OutboxStore {
         do {
-            let store = try SQLiteOutboxStore(directory: settings.outboxPath, create: create)
+            let store = try openOutbox(create: create)
             guard recover else { return store }
             let report = try store.recoverAbandonedLeases()
             for id in report.markedUncertain {
@@ -80,6 +81,26 @@ struct Runtime {
         } catch {
             throw Failure.outbox(error)
         }
+    }
+
+    /// The engine the location names: PostgreSQL for a `postgresql://` URL (`outbox.url`, or
+    /// `--outbox` / `MAILROOM_OUTBOX` given one), else SQLite in the outbox directory.
+    private func openOutbox(create: Bool) throws(OutboxError) -> any OutboxStore {
+        guard let url = settings.outboxURL else {
+            return try SQLiteOutboxStore(directory: settings.outboxPath, create: create)
+        }
+        return try postgresOutbox(url)
+    }
+
+    /// The PostgreSQL outbox; its password comes only from the environment, never from a flag,
+    /// the URL or the file, so that it is in no process listing or configuration file.
+    func postgresOutbox(_ url: String) throws(OutboxError) -> PostgresOutboxStore {
+        let environment = ProcessInfo.processInfo.environment
+        let password = [environment["MAILROOM_OUTBOX_PASSWORD"], environment["PGPASSWORD"]]
+            .compactMap { $0 }.first { !$0.isEmpty }
+        // The store's callers are the pipeline, the recorder and every SMTP connection's worker.
+        return try PostgresOutboxStore(url: PostgresLocation(url: url), password: password,
+                                       connections: settings.smtp.connections + 2, logger: logger)
     }
 
     /// The SMTP transport, or nil when no URL is configured.

@@ -16,18 +16,45 @@ struct SendCommand: AsyncParsableCommand {
     @Argument(help: "NDJSON files of events; - for standard input.")
     var files: [String] = []
 
+    @Flag(name: .customLong("from-table"),
+          help: "Take the events an application committed into the PostgreSQL outbox's events table, until none is left.")
+    var fromTable = false
+
+    @Flag(help: "With --from-table: keep looking for new rows until SIGTERM or SIGINT.")
+    var follow = false
+
+    @Option(name: .customLong("poll-interval"), help: "With --follow: how often to look for new rows (e.g. 500ms, 2s).")
+    var pollInterval: String = "1s"
+
+    func validate() throws {
+        if fromTable && !files.isEmpty { throw ValidationError("--from-table reads no files") }
+        if follow && !fromTable { throw ValidationError("--follow goes with --from-table") }
+        if DurationText.parse(pollInterval) == nil {
+            throw ValidationError("--poll-interval: expected a duration such as 500ms or 2s, found '\(pollInterval)'")
+        }
+    }
+
     func run() async throws {
         try await Self.reportingFailures {
+            // First: a SIGTERM while the outbox is being opened is a stop like any other.
+            let trap = SignalTrap(command: "send")
             let runtime = try await Runtime.load(global)
             let factory = try runtime.factory()
             let transport = try runtime.transport()
-            let inputs = try openInputs()
+            let inputs = fromTable ? [] : try openInputs()
             let store = try runtime.outbox()
+            let table = store as? any EventTable
+            if fromTable && table == nil {
+                throw Failure.usage("send --from-table needs the outbox in PostgreSQL (outbox.url, or --outbox postgresql://...)")
+            }
             let reporter = TerminalReporter(verbose: global.verbose, quiet: global.quiet)
             let delivery = transport.map { runtime.delivery($0, store: store, reporter: reporter) }
             let pipeline = SendPipeline(factory: factory, store: store, delivery: delivery, reporter: reporter,
                                         logger: runtime.logger)
-            let trap = SignalTrap(command: "send")
+            if let table, fromTable {
+                pipeline.consume(table: table, follow: follow, pollInterval: DurationText.parse(pollInterval) ?? .seconds(1),
+                                 stop: trap.stop)
+            }
             for (name, handle) in inputs {
                 pipeline.consume(EventStreamReader(fileHandle: handle), source: name, stop: trap.stop)
             }
@@ -41,7 +68,7 @@ struct SendCommand: AsyncParsableCommand {
             }
             if !global.quiet || summary.exitCode != 0 { Terminal.error("send: \(summary.line)") }
             if transport == nil && summary.held > 0 && !global.quiet {
-                Terminal.error("no SMTP URL is configured: \(summary.held) message(s) kept as held in \(runtime.settings.outboxPath); deliver them with `mailroom replay --smtp-url smtp://HOST:PORT`")
+                Terminal.error("no SMTP URL is configured: \(summary.held) message(s) kept as held in \(store.location); deliver them with `mailroom replay --smtp-url smtp://HOST:PORT`")
             }
             return summary.exitCode
         }

@@ -33,7 +33,7 @@ struct SettingsLoader {
 
     private func flagValues() -> [AbsoluteConfigKey: ConfigValue] {
         var values: [AbsoluteConfigKey: ConfigValue] = [:]
-        if let outbox = options.outbox { values["outbox.path"] = ConfigValue(.string(outbox), isSecret: false) }
+        if let outbox = options.outbox { Self.setOutbox(outbox, in: &values) }
         if let templates = options.templates { values["templates.path"] = ConfigValue(.string(templates), isSecret: false) }
         if let url = options.smtpURL { values["smtp.url"] = ConfigValue(.string(url), isSecret: false) }
         return values
@@ -43,11 +43,23 @@ struct SettingsLoader {
         var values: [AbsoluteConfigKey: ConfigValue] = [:]
         for (variable, key) in Self.environmentKeys {
             if let value = environment[variable], !value.isEmpty {
+                if key == "outbox.path" {
+                    Self.setOutbox(value, in: &values)
+                    continue
+                }
                 values[AbsoluteConfigKey(key.split(separator: ".").map(String.init))] =
                     ConfigValue(.string(value), isSecret: Self.secretKeys.contains(key))
             }
         }
         return values
+    }
+
+    /// `--outbox` and `MAILROOM_OUTBOX` take a directory or a `postgresql://` URL; either one
+    /// overrides both keys of the layers below (an empty value reads as unset).
+    private static func setOutbox(_ value: String, in values: inout [AbsoluteConfigKey: ConfigValue]) {
+        let isURL = value.hasPrefix("postgresql://") || value.hasPrefix("postgres://")
+        values["outbox.url"] = ConfigValue(.string(isURL ? value : ""), isSecret: false)
+        if !isURL { values["outbox.path"] = ConfigValue(.string(value), isSecret: false) }
     }
 
     /// The file named by `--config`, else `MAILROOM_CONFIG`, else `config/mailroom.yaml` if present.
@@ -118,6 +130,7 @@ struct SettingsLoader {
         settings.sender.messageIDDomain = text("sender.message_id_domain")
         if let value = text("sender.organization") { settings.sender.organization = value }
         if let value = text("outbox.path") { settings.outboxPath = value }
+        settings.outboxURL = text("outbox.url")
         if let value = text("templates.path") { settings.templatesPath = value }
 
         if let value = text("serve.listen") { settings.serve.listen = value }

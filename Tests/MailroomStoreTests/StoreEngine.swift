@@ -1,5 +1,6 @@
 import Foundation
 import Mailroom
+import MailroomPostgres
 import MailroomSQLite
 import MailroomTesting
 import Testing
@@ -16,7 +17,20 @@ struct StoreEngine: Sendable, CustomTestStringConvertible {
         try SQLiteOutboxStore(directory: place.outboxPath, busyTimeout: 5, clock: clock.closure)
     }
 
-    static let all: [StoreEngine] = [.sqlite]
+    /// A schema of its own per test in the test process's cluster, named after the test's
+    /// directory, so that a second open of the same place reaches the same tables.
+    static let postgres = StoreEngine(name: "postgres") { place, clock in
+        let cluster = try PostgresTestCluster.shared
+        let location = try PostgresLocation(url: cluster.url(schema: schema(for: place)))
+        return try PostgresOutboxStore(url: location, password: cluster.password, connections: 4, clock: clock.closure)
+    }
+
+    static func schema(for place: TemporaryDirectory) -> String {
+        let name = (place.path as NSString).lastPathComponent.lowercased().filter { $0.isHexDigit }
+        return "t_" + String(name.suffix(24))
+    }
+
+    static let all: [StoreEngine] = [.sqlite, .postgres]
 }
 
 /// Lease owners for tests: alive or dead, on this host or another.

@@ -6,6 +6,8 @@ public struct MailroomSettings: Sendable {
     public var smtp = SMTP()
     public var sender = Sender()
     public var outboxPath = "outbox"
+    /// `postgresql://user@host:port/db`: the outbox in PostgreSQL (overrides ``outboxPath``).
+    public var outboxURL: String?
     public var templatesPath = "Templates"
     public var retry = RetryPolicy.default
     /// The keys every message is signed with (DKIM), one signature each; empty: not signed.

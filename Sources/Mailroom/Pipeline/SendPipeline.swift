@@ -127,6 +127,66 @@ public final class SendPipeline {
         }
     }
 
+    /// Turns the committed rows of `table` into messages until none is left (with `follow`,
+    /// until `stop`, looking again every `pollInterval`), a batch at a time: each row is
+    /// validated and rendered as an input line is (its id as the line number, the table's name
+    /// as the source), then stored or recorded as rejected, and deleted, in one transaction
+    /// shared by the batch (``EventTable/take(limit:leasingTo:_:)``).
+    public func consume(table: any EventTable, follow: Bool = false, pollInterval: Duration = .seconds(1),
+                        stop: StopSignal? = nil) {
+        let decoder = decoder
+        let factory = factory
+        let initialState: MessageState = delivery == nil ? .held : .queued
+        stop?.onRaise { [dispatcher = delivery?.dispatcher] reason in dispatcher?.interrupt(reason) }
+        while stop?.reason == nil, delivery?.dispatcher.isStopped != true, local.storeFailure == nil {
+            var messages: [NewMessage] = []
+            var rejections: [(EventValidationError, [UInt8])] = []
+            let results: [StoreResult]
+            do {
+                results = try table.take(limit: commitSize, leasingTo: delivery == nil ? nil : owner) { rows in
+                    messages = []
+                    rejections = []
+                    return rows.map { row in
+                        let line: EventStreamReader.Line = row.event.count > EventStreamReader.defaultMaxLineLength
+                            ? .overlong(number: Int(row.id), length: row.event.count)
+                            : .line(number: Int(row.id), bytes: row.event)
+                        switch Self.prepare(line, source: table.name, decoder: decoder, factory: factory, date: now(),
+                                            initialState: initialState) {
+                        case .message(let message):
+                            messages.append(message)
+                            return .message(message)
+                        case .rejected(let error, let raw):
+                            rejections.append((error, raw))
+                            return .rejected(PreparedEvent.record(of: error, raw: raw, at: now()))
+                        case .readFailed(let error):
+                            let problem = EventValidationError(eventID: nil, line: Int(row.id), source: table.name,
+                                                               problems: [.init(path: "$", message: "\(error)")])
+                            rejections.append((problem, row.event))
+                            return .rejected(PreparedEvent.record(of: problem, raw: row.event, at: now()))
+                        }
+                    }
+                }
+            } catch {
+                logger.error("cannot take events from \(table.name)", metadata: ["error": "\(error)"])
+                failed(error)
+                return
+            }
+            for (error, _) in rejections {
+                local.rejected += 1
+                reporter.rejected(error.description)
+            }
+            handOff(messages, results)
+            if !messages.isEmpty || !rejections.isEmpty {
+                commitSize = min(commitSize * 2, batchSize)
+                continue
+            }
+            guard follow else { return }
+            // Polling, in steps short enough that a signal ends the wait at once.
+            let until = ContinuousClock.now.advanced(by: pollInterval)
+            while stop?.reason == nil, ContinuousClock.now < until { Thread.sleep(forTimeInterval: 0.05) }
+        }
+    }
+
     /// Waits for every message to reach its outcome and returns the run's summary.
     public func finish() -> RunSummary {
         commit()
@@ -193,6 +253,11 @@ public final class SendPipeline {
             notStored(pending)
             return
         }
+        handOff(pending, results)
+    }
+
+    /// Counts and reports what was stored, and gives each new message's lease to the dispatcher.
+    private func handOff(_ pending: [NewMessage], _ results: [StoreResult]) {
         var expiredLeases: [(lease: Lease, outcome: LeaseOutcome)] = []
         for (message, result) in zip(pending, results) {
             if result.isDuplicate {
