@@ -71,20 +71,10 @@ extension SQLiteOutboxStore {
                     FROM messages WHERE event_id = ?
                     """)
                 guard let row = try Row.fetchOne(select, arguments: [eventID]) else { continue }
-                let id: Int64 = row["id"]
-                var state = MessageState(rawValue: row["state"]) ?? .queued
-                if let holder: String = row["lease_owner"] {
-                    if holder == owner.id || Self.isLive(holder, expiresAt: row["lease_expires_at"], now: now) {
-                        continue
-                    }
-                    if let settled = try self.settle(db, row: row, eventID: eventID, at: now) { state = settled }
+                if let item = try self.lease(db, row: row, eventID: eventID, allowing: allowing, owner: owner,
+                                        expires: expires, at: now) {
+                    claimed.append(item)
                 }
-                guard allowing.contains(state) else { continue }
-                try db.cachedStatement(sql: "UPDATE messages SET lease_owner = ?, lease_expires_at = ? WHERE id = ?")
-                    .execute(arguments: [owner.id, expires, id])
-                guard let content = try Self.content(db, id: id) else { continue }
-                let lease = Lease(eventID: eventID, owner: owner, state: state, previousAttempts: row["attempts"], token: id)
-                claimed.append(ClaimedMessage(lease: lease, message: content.message, storedAt: content.storedAt))
             }
             return claimed
         }
@@ -126,23 +116,33 @@ extension SQLiteOutboxStore {
             candidates.sort { $0.due < $1.due }
             var claimed: [ClaimedMessage] = []
             for (_, row) in candidates where claimed.count < limit {
-                let id: Int64 = row["id"]
-                let eventID: String = row["event_id"]
-                var state = MessageState(rawValue: row["state"]) ?? .queued
-                if let holder: String = row["lease_owner"] {
-                    // Expired, but a live process on this host still holds it (a slow attempt).
-                    if Self.isLive(holder, expiresAt: row["lease_expires_at"], now: now) { continue }
-                    if let settled = try self.settle(db, row: row, eventID: eventID, at: now) { state = settled }
-                    guard states.contains(state) else { continue }
+                // An expired lease that a live process on this host still holds (a slow attempt) is skipped.
+                if let item = try self.lease(db, row: row, eventID: row["event_id"], allowing: states, owner: owner,
+                                        expires: expires, at: now) {
+                    claimed.append(item)
                 }
-                try db.cachedStatement(sql: "UPDATE messages SET lease_owner = ?, lease_expires_at = ? WHERE id = ?")
-                    .execute(arguments: [owner.id, expires, id])
-                guard let content = try Self.content(db, id: id) else { continue }
-                let lease = Lease(eventID: eventID, owner: owner, state: state, previousAttempts: row["attempts"], token: id)
-                claimed.append(ClaimedMessage(lease: lease, message: content.message, storedAt: content.storedAt))
             }
             return claimed
         }
+    }
+
+    /// Leases the message of `row` (its id, state, attempts, open attempt and lease) to `owner`
+    /// unless another live owner holds it or its state, once a dead owner's lease is settled, is
+    /// not one of `allowing`.
+    private func lease(_ db: Database, row: Row, eventID: String, allowing: Set<MessageState>, owner: LeaseOwner,
+                       expires: Int64, at now: Date) throws -> ClaimedMessage? {
+        let id: Int64 = row["id"]
+        var state = MessageState(rawValue: row["state"]) ?? .queued
+        if let holder: String = row["lease_owner"] {
+            if holder == owner.id || Self.isLive(holder, expiresAt: row["lease_expires_at"], now: now) { return nil }
+            if let settled = try settle(db, row: row, eventID: eventID, at: now) { state = settled }
+        }
+        guard allowing.contains(state) else { return nil }
+        try db.cachedStatement(sql: "UPDATE messages SET lease_owner = ?, lease_expires_at = ? WHERE id = ?")
+            .execute(arguments: [owner.id, expires, id])
+        guard let content = try Self.content(db, id: id) else { return nil }
+        let lease = Lease(eventID: eventID, owner: owner, state: state, previousAttempts: row["attempts"], token: id)
+        return ClaimedMessage(lease: lease, message: content.message, storedAt: content.storedAt)
     }
 
     /// Whether a lease still binds: a process on this host while it lives, any other until expiry.
