@@ -17,7 +17,7 @@ extension PostgresOutboxStore {
                     lease_expires_at = \(expires)
                 WHERE id = \(lease.token) AND lease_owner = \(lease.owner.id) RETURNING attempts, state
                 """)
-            guard let row = rows.first else { throw Self.lost(lease) }
+            guard let row = rows.first else { throw OutboxError.leaseLost(lease) }
             let number = try row.value("attempts", as: Int.self)
             let state = MessageState(rawValue: try row.value("state", as: String.self)) ?? lease.state
             try Self.journal(session, message: lease.token, at: now, kind: .attemptStarted, state: state, attempt: number,
@@ -90,7 +90,7 @@ extension PostgresOutboxStore {
                     lease_expires_at = CASE WHEN \(release) THEN NULL ELSE lease_expires_at END
                 WHERE id = \(lease.token) AND lease_owner = \(lease.owner.id) RETURNING attempts
                 """)
-            guard let row = rows.first else { throw lost(lease) }
+            guard let row = rows.first else { throw OutboxError.leaseLost(lease) }
             try journal(session, message: lease.token, at: now, kind: .attempt, state: newState,
                         attempt: try row.value("attempts", as: Int.self), durationMs: result.durationMilliseconds,
                         reply: reply, classification: OutboxText.bounded(result.classification, limit: 64),
@@ -103,7 +103,7 @@ extension PostgresOutboxStore {
                     lease_expires_at = CASE WHEN \(release) THEN NULL ELSE lease_expires_at END
                 WHERE id = \(lease.token) AND lease_owner = \(lease.owner.id)
                 """)
-            guard changed == 1 else { throw lost(lease) }
+            guard changed == 1 else { throw OutboxError.leaseLost(lease) }
             try journal(session, message: lease.token, at: now, kind: .state, state: state, nextAttemptAt: next,
                         detail: OutboxText.bounded(reason))
         case .release:

@@ -272,7 +272,7 @@ public final class PostgresOutboxStore: OutboxStore, Sendable {
         try session.execute("""
             INSERT INTO rejected (time, source, line, event_id, problems, excerpt, bytes)
             VALUES (\(event.time.milliseconds), \(event.source), \(event.line), \(event.eventID),
-                    \(jsonArray(event.problems))::jsonb, \(event.excerpt), \(event.bytes))
+                    \(OutboxText.jsonArray(event.problems))::jsonb, \(event.excerpt), \(event.bytes))
             """)
     }
 
@@ -287,24 +287,5 @@ public final class PostgresOutboxStore: OutboxStore, Sendable {
                     \(reply?.code), \(reply?.enhanced), \(reply?.text), \(classification), \(nextAttemptAt), \(detail),
                     \(owner))
             """)
-    }
-
-    static func lost(_ lease: Lease) -> OutboxError {
-        OutboxError(code: .notClaimed,
-                    message: "the lease on \(lease.eventID) is no longer held by \(lease.owner); it was released or taken over")
-    }
-
-    static func jsonArray(_ strings: [String]) -> String {
-        let data = (try? JSONSerialization.data(withJSONObject: strings, options: [.withoutEscapingSlashes])) ?? Data("[]".utf8)
-        return String(decoding: data, as: UTF8.self)
-    }
-}
-
-extension Date {
-    /// Milliseconds since 1970 UTC, as the outbox stores times.
-    var milliseconds: Int64 { Int64((timeIntervalSince1970 * 1000).rounded(.down)) }
-
-    init(milliseconds: Int64) {
-        self.init(timeIntervalSince1970: Double(milliseconds) / 1000)
     }
 }

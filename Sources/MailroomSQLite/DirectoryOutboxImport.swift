@@ -97,7 +97,7 @@ struct DirectoryOutboxImport {
                         INSERT INTO rejected (time, source, line, event_id, problems, excerpt, bytes)
                         VALUES (?, ?, ?, ?, ?, ?, ?)
                         """, arguments: [record.time.milliseconds, record.source, record.line, record.eventID,
-                                         SQLiteOutboxStore.jsonArray(record.problems), record.excerpt, record.bytes])
+                                         OutboxText.jsonArray(record.problems), record.excerpt, record.bytes])
                 }
                 for record in duplicates {
                     try db.execute(sql: """

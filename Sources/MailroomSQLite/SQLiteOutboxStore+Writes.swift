@@ -184,7 +184,7 @@ extension SQLiteOutboxStore {
                 WHERE id = ? AND lease_owner = ? RETURNING attempts
                 """)
             guard let number = try Int.fetchOne(update, arguments: [now.milliseconds, lease.token, lease.owner.id]) else {
-                throw Self.lost(lease)
+                throw OutboxError.leaseLost(lease)
             }
             return number
         }
@@ -268,7 +268,7 @@ extension SQLiteOutboxStore {
                     lease_expires_at = CASE WHEN ? THEN NULL ELSE lease_expires_at END
                 WHERE id = ? AND lease_owner = ? RETURNING attempts
                 """)
-            guard let number = try Int.fetchOne(update, arguments: arguments) else { throw lost(lease) }
+            guard let number = try Int.fetchOne(update, arguments: arguments) else { throw OutboxError.leaseLost(lease) }
             try journal(db, message: lease.token, at: now, kind: .attempt, state: newState, attempt: number,
                         durationMs: result.durationMilliseconds, reply: reply,
                         classification: OutboxText.bounded(result.classification, limit: 64),
@@ -282,7 +282,7 @@ extension SQLiteOutboxStore {
                     lease_expires_at = CASE WHEN ? THEN NULL ELSE lease_expires_at END
                 WHERE id = ? AND lease_owner = ?
                 """).execute(arguments: [state.rawValue, next, release, release, lease.token, lease.owner.id])
-            guard db.changesCount == 1 else { throw lost(lease) }
+            guard db.changesCount == 1 else { throw OutboxError.leaseLost(lease) }
             try journal(db, message: lease.token, at: now, kind: .state, state: state, nextAttemptAt: next,
                         detail: OutboxText.bounded(reason))
         case .release:
@@ -321,7 +321,7 @@ extension SQLiteOutboxStore {
             try db.execute(sql: """
                 INSERT INTO rejected (time, source, line, event_id, problems, excerpt, bytes) VALUES (?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [event.time.milliseconds, event.source, event.line, event.eventID,
-                                 Self.jsonArray(event.problems), event.excerpt, event.bytes])
+                                 OutboxText.jsonArray(event.problems), event.excerpt, event.bytes])
         }
     }
 
@@ -338,24 +338,5 @@ extension SQLiteOutboxStore {
             message, time.milliseconds, kind.rawValue, state.rawValue, attempt, durationMs, reply?.code,
             reply?.enhanced, reply?.text, classification, nextAttemptAt, detail, owner,
         ])
-    }
-
-    static func lost(_ lease: Lease) -> OutboxError {
-        OutboxError(code: .notClaimed,
-                    message: "the lease on \(lease.eventID) is no longer held by \(lease.owner); it was released or taken over")
-    }
-
-    static func jsonArray(_ strings: [String]) -> String {
-        let data = (try? JSONSerialization.data(withJSONObject: strings, options: [.withoutEscapingSlashes])) ?? Data("[]".utf8)
-        return String(decoding: data, as: UTF8.self)
-    }
-}
-
-extension Date {
-    /// Milliseconds since 1970 UTC, as the outbox stores times.
-    var milliseconds: Int64 { Int64((timeIntervalSince1970 * 1000).rounded(.down)) }
-
-    init(milliseconds: Int64) {
-        self.init(timeIntervalSince1970: Double(milliseconds) / 1000)
     }
 }
