@@ -19,9 +19,11 @@ import Glibc
 ///
 /// Commits run with `synchronous = NORMAL`: in the WAL, in the page cache, safe from a killed
 /// process. A durable write also waits for an `fsync` of the WAL, made after the commit and
-/// outside the write lock, so that other writes (an attempt's start, a result) need not wait
-/// for the disk. The frames it syncs stay where they are until a checkpoint has copied and synced
-/// them into the database file, so syncing after the commit makes the commit durable.
+/// outside the write lock by the durable writer itself (one sync covers every commit before it),
+/// so that other writes (an attempt's start, a result) need not wait for the disk, not even when
+/// theirs was the thread that committed the durable write. The frames it syncs stay where they
+/// are until a checkpoint has copied and synced them into the database file, so syncing after
+/// the commit makes the commit durable.
 final class GroupCommit: @unchecked Sendable {
     private final class Write {
         let durable: Bool
@@ -41,6 +43,9 @@ final class GroupCommit: @unchecked Sendable {
     private let condition = NSCondition()
     private var queued: [Write] = []
     private var committing = false
+    /// Durable writes committed and not yet synced; `syncing` while one of them syncs.
+    private var unsynced: [Write] = []
+    private var syncing = false
     private let wal = Mutex<Int32>(-1)
 
     init(writer: any DatabaseWriter, databasePath: String) {
@@ -61,29 +66,34 @@ final class GroupCommit: @unchecked Sendable {
         condition.lock()
         queued.append(write)
         while !write.done {
-            if committing || queued.isEmpty {
+            if write.durable && !syncing && unsynced.contains(where: { $0 === write }) {
+                syncing = true
+                let covered = unsynced
+                unsynced.removeAll(keepingCapacity: true)
+                condition.unlock()
+                let failure = syncLog()
+                condition.lock()
+                syncing = false
+                for write in covered {
+                    if write.failure == nil { write.failure = failure }
+                    write.done = true
+                }
+                condition.broadcast()
+            } else if !committing && !queued.isEmpty {
+                committing = true
+                let batch = queued
+                queued.removeAll(keepingCapacity: true)
+                condition.unlock()
+                let committed = commit(batch)
+                condition.lock()
+                committing = false
+                for write in batch {
+                    if committed && write.durable { unsynced.append(write) } else { write.done = true }
+                }
+                condition.broadcast()
+            } else {
                 condition.wait()
-                continue
             }
-            committing = true
-            let batch = queued
-            queued.removeAll(keepingCapacity: true)
-            condition.unlock()
-            let committed = commit(batch)
-            let syncing = committed && batch.contains { $0.durable }
-            condition.lock()
-            committing = false
-            for write in batch where !(syncing && write.durable) { write.done = true }
-            condition.broadcast()
-            guard syncing else { continue }
-            condition.unlock()
-            let failure = syncLog()
-            condition.lock()
-            for write in batch where write.durable {
-                if write.failure == nil { write.failure = failure }
-                write.done = true
-            }
-            condition.broadcast()
         }
         condition.unlock()
         if let failure = write.failure { throw failure }

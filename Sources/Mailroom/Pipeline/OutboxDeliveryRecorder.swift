@@ -14,9 +14,11 @@ import Synchronization
 ///
 /// An attempt's start is recorded on the SMTP worker, which waits for it. A message's final
 /// outcome is recorded by the recorder's own thread: the worker goes on to its next message at
-/// once, and the store commits that outcome together with the next starts (one transaction
-/// instead of two per message). A result that leads to a retry in this run is recorded on the
-/// worker, so that it is in the journal before the retry starts.
+/// once. That thread gathers the outcomes of up to ``commitDelay`` (or ``gatherLimit`` of them)
+/// into one transaction, whose index and journal pages the outcomes share: recorded one by one,
+/// each wrote most of those pages again. A kill loses at most that much more (those messages
+/// become `uncertain`). A result that leads to a retry in this run is recorded on the worker, so
+/// that it is in the journal before the retry starts.
 public final class OutboxDeliveryRecorder: DeliveryObserver, @unchecked Sendable {
     private struct State {
         var leases: [String: Lease] = [:]
@@ -34,6 +36,11 @@ public final class OutboxDeliveryRecorder: DeliveryObserver, @unchecked Sendable
     private var outcomes = Deque<Pending>()
     private var writing = false
     private var writerStarted = false
+    private var draining = false
+
+    /// How long the first of a batch of outcomes waits for others, and how many make a batch.
+    static let commitDelay = 0.005
+    static let gatherLimit = 64
 
     /// - Parameter onFinal: called once per message when its outcome is final, with the event id,
     ///   the state it is left in (nil when it was not attempted) and a one-line explanation.
@@ -54,6 +61,8 @@ public final class OutboxDeliveryRecorder: DeliveryObserver, @unchecked Sendable
     /// ``summary`` or ``recordingFailure`` for the run's result.
     public func finish() {
         pending.lock()
+        draining = true
+        pending.broadcast()
         while !outcomes.isEmpty || writing { pending.wait() }
         pending.unlock()
     }
@@ -125,13 +134,14 @@ public final class OutboxDeliveryRecorder: DeliveryObserver, @unchecked Sendable
             thread.name = "mailroom-results"
             thread.start()
         }
-        pending.signal()
+        // The recorder's thread waits for the first outcome, then for a full batch.
+        if outcomes.count == 1 || outcomes.count >= Self.gatherLimit { pending.signal() }
         pending.unlock()
     }
 
-    /// The recorder's thread: records every queued outcome in one transaction, then the next
-    /// ones; it ends after a second with nothing to do (``later(_:_:_:state:explanation:)``
-    /// starts another).
+    /// The recorder's thread: records every outcome queued within ``commitDelay`` of the first
+    /// in one transaction, then the next ones; it ends after a second with nothing to do
+    /// (``later(_:_:_:state:explanation:)`` starts another).
     private func writeOutcomes() {
         pending.lock()
         while true {
@@ -143,6 +153,8 @@ public final class OutboxDeliveryRecorder: DeliveryObserver, @unchecked Sendable
                 pending.unlock()
                 return
             }
+            let gathered = Date().addingTimeInterval(Self.commitDelay)
+            while outcomes.count < Self.gatherLimit && !draining && Date() < gathered { _ = pending.wait(until: gathered) }
             let batch = Array(outcomes)
             outcomes.removeAll()
             writing = true
