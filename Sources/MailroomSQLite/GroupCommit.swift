@@ -102,22 +102,31 @@ final class GroupCommit: @unchecked Sendable {
     }
 
     /// Runs the batch in one transaction; false when the transaction failed.
+    ///
+    /// BEGIN and COMMIT are prepared once: GRDB's `inTransaction` compiles both for every
+    /// transaction, which cost as much as the one-row update of an attempt's start.
     private func commit(_ batch: [Write]) -> Bool {
         do {
             try writer.writeWithoutTransaction { db in
-                try db.inTransaction(.immediate) {
+                try db.cachedStatement(sql: "BEGIN IMMEDIATE TRANSACTION").execute()
+                do {
                     if batch.count == 1 {
                         try batch[0].body(db)
-                        return .commit
-                    }
-                    for write in batch {
-                        do {
-                            try write.body(db)
-                        } catch let error as OutboxError where !error.isStorageFailure {
-                            write.failure = error
+                    } else {
+                        for write in batch {
+                            do {
+                                try write.body(db)
+                            } catch let error as OutboxError where !error.isStorageFailure {
+                                write.failure = error
+                            }
                         }
                     }
-                    return .commit
+                    try db.cachedStatement(sql: "COMMIT TRANSACTION").execute()
+                } catch {
+                    // A failed statement or COMMIT may leave the transaction open (SQLite rolls
+                    // some errors back by itself); GRDB's rollback accepts either.
+                    try? db.rollback()
+                    throw error
                 }
             }
             return true
