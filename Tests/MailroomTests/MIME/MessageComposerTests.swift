@@ -56,9 +56,12 @@ struct MessageComposerTests {
         #expect(first.messageID == again.messageID)
         #expect(first.messageID.hasPrefix("<evt-01HZX3K9.closure-confirmation."))
         #expect(first.messageID.hasSuffix("@mail.example.com>"))
-        let other = try composer.compose(Self.email, eventID: "evt:01HZX3K9", to: Mailbox(address: "bob@example.com"), date: Self.date)
         let colliding = try composer.compose(Self.email, eventID: "evt-01HZX3K9", to: Self.recipient(), date: Self.date)
-        #expect(Set([first.messageID, other.messageID, colliding.messageID]).count == 3)
+        #expect(first.messageID != colliding.messageID)
+        // Nothing of the address: the Message-ID outlives redaction.
+        let other = try composer.compose(Self.email, eventID: "evt:01HZX3K9", to: Mailbox(address: "bob@example.com"), date: Self.date)
+        #expect(other.messageID == first.messageID)
+        #expect(!first.messageID.contains(StableHash.hex(of: "evt:01HZX3K9", "closure-confirmation", try Self.recipient().address)))
         let dotty = try composer.compose(Self.email, eventID: "..a..b.", to: Self.recipient(), date: Self.date)
         #expect(dotty.messageID.hasPrefix("<a.b.closure-confirmation."))
     }

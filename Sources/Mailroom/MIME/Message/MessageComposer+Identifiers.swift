@@ -1,17 +1,19 @@
 extension MessageComposer {
     /// `<event.template.hash@domain>`: readable in logs, identical whenever the same event is composed
-    /// for the same recipient, different for a different recipient or template.
+    /// with the same template, different for a different event or template. Unique, since the
+    /// outbox holds one message per event id.
     ///
     /// Characters a dot-atom cannot hold (`:` is allowed in event ids) become `-`; the hash covers the
-    /// raw event id too, so two ids that sanitise alike still get different Message-IDs.
-    func makeMessageID(eventID: String, templateName: String, recipient: Mailbox) throws(MessageError) -> String {
+    /// raw event id too, so two ids that sanitise alike still get different Message-IDs. It covers
+    /// nothing else: the Message-ID outlives redaction, and a hash of the address (unkeyed, as it
+    /// has to be here) would let anyone holding a redacted outbox test a guessed address.
+    func makeMessageID(eventID: String, templateName: String) throws(MessageError) -> String {
         try HeaderValueCheck.requireNoControls(eventID, field: "Message-ID event id")
         try HeaderValueCheck.requireNoControls(templateName, field: "Message-ID template name")
         if let domainError { throw domainError }
         var hash = StableHash()
         hash.combine(eventID)
         hash.combine(templateName)
-        hash.combine(recipient.address)
         var out = WireWriter(capacity: 128 + 64 + 20 + messageIDDomain.utf8.count)
         out.append(UInt8(ascii: "<"))
         var wrotePiece = false

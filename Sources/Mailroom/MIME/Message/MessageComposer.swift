@@ -50,7 +50,7 @@ public struct MessageComposer: Sendable {
         _ email: RenderedEmail, eventID: String, to: Mailbox, date: Date, boundary: String? = nil
     ) throws(MessageError) -> ComposedMessage {
         try HeaderValueCheck.requireNoControls(email.subject, field: "Subject")
-        let messageID = try makeMessageID(eventID: eventID, templateName: email.templateName, recipient: to)
+        let messageID = try makeMessageID(eventID: eventID, templateName: email.templateName)
         let language = try contentLanguage(email.locale)
         if let boundary { try Self.checkBoundaryCharacters(boundary) }
         let delimiter = boundary ?? Self.derivedBoundary(messageID: messageID)
