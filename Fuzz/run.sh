@@ -40,7 +40,7 @@ build() {
     fi
     echo "building $target" >&2
     # ld.gold warns about every ASan helper symbol; keep that out of sight unless the build fails.
-    swiftc -sanitize=fuzzer,address -parse-as-library -swift-version 6 -O -g \
+    swiftc -sanitize=fuzzer,address -parse-as-library -swift-version 6 -package-name mailroom -O -g \
         -module-name FuzzTarget "${files[@]}" -o "$OUT/$target" 2>"$OUT/$target-build.log" \
         || { grep -v "Cannot export local symbol" "$OUT/$target-build.log" >&2; exit 1; }
 }
