@@ -7,7 +7,7 @@ import Foundation
 /// and compared with stored dates (a next attempt, a deadline, the breaker's pause); `instant`
 /// is monotonic, for waits within the run, so a step of the wall clock neither stretches nor
 /// cuts them.
-public protocol DeliveryClock: Sendable {
+package protocol DeliveryClock: Sendable {
     var now: Date { get }
     var instant: ContinuousClock.Instant { get }
     /// Waits on `condition`, which the caller holds, until it is signalled or `timeout` has
@@ -16,14 +16,14 @@ public protocol DeliveryClock: Sendable {
 }
 
 /// The system's clocks and a real wait.
-public struct SystemDeliveryClock: DeliveryClock {
-    public init() {}
+package struct SystemDeliveryClock: DeliveryClock {
+    package init() {}
 
-    public var now: Date { Date() }
+    package var now: Date { Date() }
 
-    public var instant: ContinuousClock.Instant { .now }
+    package var instant: ContinuousClock.Instant { .now }
 
-    public func wait(on condition: NSCondition, timeout: Duration?) {
+    package func wait(on condition: NSCondition, timeout: Duration?) {
         guard let timeout else { return condition.wait() }
         _ = condition.wait(until: Date().addingTimeInterval(timeout.seconds))
     }

@@ -14,7 +14,7 @@ import Logging
 /// attempted and every waiting job is reported `notAttempted`. A relay that does not respond
 /// (connect failures and timeouts, see ``CircuitBreaker``) gets no attempts while the circuit
 /// is open: its messages are deferred instead of each waiting out a timeout.
-public final class DeliveryDispatcher: @unchecked Sendable {
+package final class DeliveryDispatcher: @unchecked Sendable {
     // All mutable state below is guarded by `condition`.
     private let condition = NSCondition()
     private var ready = Deque<DeliveryJob>()
@@ -47,7 +47,7 @@ public final class DeliveryDispatcher: @unchecked Sendable {
     private let logger: Logger
 
     /// - Parameter clock: the time in-run retries, the rate limit and the circuit breaker run on.
-    public init(
+    package init(
         transport: any MailTransport, connections: Int, policy: RetryPolicy, observer: any DeliveryObserver,
         logger: Logger, clock: any DeliveryClock = SystemDeliveryClock(),
         generator: any RandomNumberGenerator = SystemRandomNumberGenerator(),
@@ -67,7 +67,7 @@ public final class DeliveryDispatcher: @unchecked Sendable {
     }
 
     /// Starts the worker threads. Call once, before `submit`.
-    public func start() {
+    package func start() {
         condition.lock()
         liveWorkers = connections
         condition.unlock()
@@ -79,7 +79,7 @@ public final class DeliveryDispatcher: @unchecked Sendable {
     }
 
     /// Queues a job, blocking while the queue is full. After a stop, the job is reported not attempted.
-    public func submit(_ job: DeliveryJob) {
+    package func submit(_ job: DeliveryJob) {
         condition.lock()
         while ready.count >= queueCapacity && stopReason == nil && interruptReason == nil {
             producerWaiting = true
@@ -99,7 +99,7 @@ public final class DeliveryDispatcher: @unchecked Sendable {
     /// Waits until every submitted job reached a final disposition and the workers closed their connections.
     /// Returns the reason the run stopped (a configuration error, an outbox failure), if it did.
     @discardableResult
-    public func finish() -> String? {
+    package func finish() -> String? {
         condition.lock()
         inputClosed = true
         condition.broadcast()
@@ -111,7 +111,7 @@ public final class DeliveryDispatcher: @unchecked Sendable {
 
     /// Stops the run: nothing more is attempted, transactions in flight finish, and every waiting
     /// job is reported not attempted. The first reason given is the one ``finish()`` returns.
-    public func stop(because reason: String) {
+    package func stop(because reason: String) {
         condition.lock()
         defer { condition.unlock() }
         guard stopReason == nil else { return }
@@ -123,7 +123,7 @@ public final class DeliveryDispatcher: @unchecked Sendable {
     /// Starts no new attempt: those in flight finish if their message data has begun, else they
     /// are given up before it; every waiting job (retries included) is reported not attempted,
     /// and so is every job submitted later. For a run stopped by a signal.
-    public func interrupt(_ reason: String) {
+    package func interrupt(_ reason: String) {
         condition.lock()
         if interruptReason == nil {
             interruptReason = reason
@@ -140,14 +140,14 @@ public final class DeliveryDispatcher: @unchecked Sendable {
     }
 
     /// While the relay does not respond (the circuit is open): when the next probe may go.
-    public var relayPausedUntil: Date? {
+    package var relayPausedUntil: Date? {
         condition.lock()
         defer { condition.unlock() }
         return breaker.reopensAt
     }
 
     /// Why the run stopped (a configuration error, an outbox failure), once it did.
-    public var haltReason: String? {
+    package var haltReason: String? {
         condition.lock()
         defer { condition.unlock() }
         return stopReason
@@ -155,7 +155,7 @@ public final class DeliveryDispatcher: @unchecked Sendable {
 
     /// True once the run was stopped (a configuration error, an outbox failure); producers may
     /// stop reading input.
-    public var isStopped: Bool {
+    package var isStopped: Bool {
         condition.lock()
         defer { condition.unlock() }
         return stopReason != nil
