@@ -6,8 +6,9 @@
 #
 #   FUZZ_MAX_LEN=N                         longest input tried (default 16384 bytes)
 #
-# The targets are compiled straight from the sources they test (no SwiftPM: the main build is
-# untouched) with -sanitize=fuzzer,address. The working corpus lives in Fuzz/.build/corpus-TARGET
+# The targets are compiled straight from the sources they test with -sanitize=fuzzer,address;
+# SwiftPM builds only swift-system (the event reader's FileDescriptor and Errno), whose module
+# and objects event-decoding links. The working corpus lives in Fuzz/.build/corpus-TARGET
 # (seeded from Fuzz/seeds/TARGET, Fuzz/regressions/TARGET and, for events, the hostile-input
 # corpus); crashes land in Fuzz/.build/artifacts/. Every file in Fuzz/regressions/TARGET is
 # replayed first and must pass. Exit status: non-zero when a target crashed or violated an
@@ -21,13 +22,18 @@ TARGETS=("$@")
 OUT=Fuzz/.build
 mkdir -p "$OUT/artifacts"
 SRC=Sources/Mailroom
+SYSTEM_BUILD=.build/release
 
 build() {
     local target="$1"
-    local files=()
+    local files=() linked=()
     case "$target" in
         event-decoding)
-            files=(Fuzz/EventDecoding/main.swift "$SRC"/Events/*.swift "$SRC"/Calendar/*.swift "$SRC"/Addressing/*.swift "$SRC"/MIME/*/*.swift "$SRC"/Text/*.swift "$SRC"/Templates/RenderedEmail.swift) ;;
+            files=(Fuzz/EventDecoding/main.swift "$SRC"/Events/*.swift "$SRC"/Calendar/*.swift "$SRC"/Addressing/*.swift "$SRC"/MIME/*/*.swift "$SRC"/Text/*.swift "$SRC"/Templates/RenderedEmail.swift)
+            swift build -c release --target SystemPackage >&2
+            linked=(-I "$SYSTEM_BUILD/Modules"
+                    -Xcc -fmodule-map-file=.build/checkouts/swift-system/Sources/CSystem/include/module.modulemap
+                    "$SYSTEM_BUILD"/SystemPackage.build/*.o "$SYSTEM_BUILD"/CSystem.build/*.o) ;;
         message-composing)
             files=(Fuzz/MessageComposing/main.swift "$SRC"/MIME/*/*.swift "$SRC"/Text/*.swift "$SRC"/Calendar/*.swift "$SRC"/Addressing/*.swift "$SRC"/Templates/RenderedEmail.swift
                    Tests/MailroomTests/Support/MIMEDecoders.swift Tests/MailroomTests/Support/MIMEWire.swift) ;;
@@ -40,8 +46,8 @@ build() {
     fi
     echo "building $target" >&2
     # ld.gold warns about every ASan helper symbol; keep that out of sight unless the build fails.
-    swiftc -sanitize=fuzzer,address -parse-as-library -swift-version 6 -O -g \
-        -module-name FuzzTarget "${files[@]}" -o "$OUT/$target" 2>"$OUT/$target-build.log" \
+    swiftc -sanitize=fuzzer,address -parse-as-library -swift-version 6 -package-name mailroom -O -g \
+        -module-name FuzzTarget "${files[@]}" "${linked[@]}" -o "$OUT/$target" 2>"$OUT/$target-build.log" \
         || { grep -v "Cannot export local symbol" "$OUT/$target-build.log" >&2; exit 1; }
 }
 

@@ -6,27 +6,27 @@ import Mailroom
 /// in one transaction and records the others as rejected, with the CLI's reasons.
 ///
 /// Blocking: the store's writes wait for the disk. Call it from a thread that may block.
-public final class EventIntake: Sendable {
+package final class EventIntake: Sendable {
     /// What became of one event.
-    public struct Result: Sendable, Equatable, Encodable {
-        public enum Kind: String, Sendable, Encodable {
+    package struct Result: Sendable, Equatable, Encodable {
+        package enum Kind: String, Sendable, Encodable {
             case stored, duplicate, rejected
         }
 
         /// Nil for an event whose id is missing or invalid.
-        public var id: String?
-        public var result: Kind
+        package var id: String?
+        package var result: Kind
         /// `$.path: what is wrong`, as `mailroom send` prints them; empty unless rejected.
-        public var problems: [String]
+        package var problems: [String]
         /// The event's line in the request body (or on standard input), from 1.
-        public var line: Int
+        package var line: Int
 
         private enum CodingKeys: String, CodingKey {
             case id, result, problems, line
         }
 
         /// `id` is always present, `null` when the event has none, so every result has one shape.
-        public func encode(to encoder: any Encoder) throws {
+        package func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(id, forKey: .id)
             try container.encode(result, forKey: .result)
@@ -37,11 +37,11 @@ public final class EventIntake: Sendable {
 
     /// The outcome of one batch: a result per event in input order, or the failure that kept
     /// the batch from being stored (then none of its valid events is stored).
-    public struct Outcome: Sendable {
-        public var results: [Result]
-        public var failure: OutboxError?
+    package struct Outcome: Sendable {
+        package var results: [Result]
+        package var failure: OutboxError?
 
-        public var allAccepted: Bool { failure == nil && results.allSatisfy { $0.result != .rejected } }
+        package var allAccepted: Bool { failure == nil && results.allSatisfy { $0.result != .rejected } }
     }
 
     private let factory: MessageFactory
@@ -56,7 +56,7 @@ public final class EventIntake: Sendable {
     /// - Parameters:
     ///   - initialState: `.queued` when a relay is configured, `.held` when not.
     ///   - onStored: called after a batch stored new messages, to wake the delivery loop.
-    public init(factory: MessageFactory, store: any OutboxStore, initialState: MessageState, metrics: ServeMetrics,
+    package init(factory: MessageFactory, store: any OutboxStore, initialState: MessageState, metrics: ServeMetrics,
                 logger: Logger, now: @escaping @Sendable () -> Date = { Date() },
                 onStored: @escaping @Sendable () -> Void) {
         self.factory = factory
@@ -70,7 +70,7 @@ public final class EventIntake: Sendable {
 
     /// Validates, renders and stores `lines` read from `source`; returns once every stored event
     /// is durable.
-    public func accept(_ lines: [EventStreamReader.Line], source: String) -> Outcome {
+    package func accept(_ lines: [EventStreamReader.Line], source: String) -> Outcome {
         let date = now()
         var results: [Result] = []
         var messages: [(index: Int, message: NewMessage)] = []

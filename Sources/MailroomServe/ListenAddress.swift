@@ -1,10 +1,10 @@
 /// Where `serve` listens: `HOST:PORT`, the host a name or an address (`[::1]:8025` for IPv6).
-public struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
-    public let host: String
+package struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
+    package let host: String
     /// 0 lets the system choose a free port (the one chosen is logged).
-    public let port: Int
+    package let port: Int
 
-    public init?(parsing text: String) {
+    package init?(parsing text: String) {
         let host: Substring
         let port: Substring
         if text.hasPrefix("[") {
@@ -24,11 +24,11 @@ public struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// True for addresses no other host can reach: 127.0.0.0/8, `::1` and `localhost`.
-    public var isLoopback: Bool {
+    package var isLoopback: Bool {
         if host == "localhost" || host == "::1" { return true }
         let octets = host.split(separator: ".", omittingEmptySubsequences: false)
         return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
     }
 
-    public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+    package var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
 }

@@ -12,8 +12,8 @@ import Prometheus
 ///
 /// Metrics are made through an explicit factory over the service's own registry, not the global
 /// `MetricsSystem`, so that several services (tests) in one process keep their figures apart.
-public final class ServeMetrics: Sendable {
-    public let registry: PrometheusCollectorRegistry
+package final class ServeMetrics: Sendable {
+    package let registry: PrometheusCollectorRegistry
     private let factory: PrometheusMetricsFactory
 
     private let stored: Metrics.Counter
@@ -27,7 +27,7 @@ public final class ServeMetrics: Sendable {
 
     static let latencyLabel = "mailroom_delivery_duration_seconds"
 
-    public init() {
+    package init() {
         registry = PrometheusCollectorRegistry()
         var factory = PrometheusMetricsFactory(registry: registry)
         factory.durationHistogramBuckets[Self.latencyLabel] = [
@@ -77,7 +77,7 @@ public final class ServeMetrics: Sendable {
     }
 
     /// The Prometheus text exposition of every metric.
-    public func exposition() -> [UInt8] {
+    package func exposition() -> [UInt8] {
         registry.emitToBuffer()
     }
 

@@ -11,19 +11,19 @@ import Synchronization
 /// `Retry-After`) and leases nothing more; the transactions in flight finish and every result
 /// is recorded, the messages leased but not attempted are released; only then does the HTTP
 /// server close. Nothing becomes `uncertain` because of a stop.
-public final class ServeService: Sendable {
-    public struct Configuration: Sendable {
-        public var listen: ListenAddress
+package final class ServeService: Sendable {
+    package struct Configuration: Sendable {
+        package var listen: ListenAddress
         /// Required of intake and metrics requests when set.
-        public var token: String?
-        public var maxRequestBytes: Int
-        public var maxRequestEvents: Int
+        package var token: String?
+        package var maxRequestBytes: Int
+        package var maxRequestEvents: Int
         /// How often the outbox is checked for messages other processes stored.
-        public var idleCheck: Duration
+        package var idleCheck: Duration
         /// `serve -`: events from standard input too.
-        public var readStandardInput: Bool
+        package var readStandardInput: Bool
 
-        public init(listen: ListenAddress, token: String?, maxRequestBytes: Int, maxRequestEvents: Int,
+        package init(listen: ListenAddress, token: String?, maxRequestBytes: Int, maxRequestEvents: Int,
                     idleCheck: Duration = .seconds(2), readStandardInput: Bool) {
             self.listen = listen
             self.token = token
@@ -35,11 +35,11 @@ public final class ServeService: Sendable {
     }
 
     /// What a stopped service did; `recordingFailure` set means exit 74, `configurationError` 78.
-    public struct Ending: Sendable {
-        public var deliveries: RunSummary
-        public var recordingFailure: String?
+    package struct Ending: Sendable {
+        package var deliveries: RunSummary
+        package var recordingFailure: String?
         /// Why delivery stopped by itself (an untrusted certificate, refused credentials), if it did.
-        public var configurationError: String?
+        package var configurationError: String?
     }
 
     private let configuration: Configuration
@@ -59,7 +59,7 @@ public final class ServeService: Sendable {
     /// - Parameter makeDispatcher: builds the dispatcher for the configured relay around the
     ///   observer given (not started); nil when no relay is configured: messages are stored
     ///   `held`, and nothing is delivered.
-    public init(configuration: Configuration, factory: MessageFactory, store: any OutboxStore, owner: LeaseOwner = .current,
+    package init(configuration: Configuration, factory: MessageFactory, store: any OutboxStore, owner: LeaseOwner = .current,
                 logger: Logger, makeDispatcher: ((any DeliveryObserver) -> DeliveryDispatcher)?) {
         self.configuration = configuration
         self.store = store
@@ -83,7 +83,7 @@ public final class ServeService: Sendable {
 
     /// Runs until `stop` is raised and everything in flight is recorded. `onListening` is told
     /// the address the server is bound to (with the port the system chose for port 0).
-    public func run(stop: StopSignal, onListening: @escaping @Sendable (String) -> Void) async throws -> Ending {
+    package func run(stop: StopSignal, onListening: @escaping @Sendable (String) -> Void) async throws -> Ending {
         let delivery = delivery
         let routes = ServeRoutes(
             intake: intake, store: store, metrics: metrics, token: configuration.token.flatMap(BearerToken.init),

@@ -3,7 +3,6 @@ import Foundation
 import Glibc
 #endif
 import Mailroom
-import Synchronization
 
 /// A fresh directory under the system temp dir, removed when the test ends.
 public final class TemporaryDirectory: @unchecked Sendable {
@@ -21,23 +20,6 @@ public final class TemporaryDirectory: @unchecked Sendable {
     deinit {
         try? FileManager.default.removeItem(atPath: path)
     }
-}
-
-/// A clock the test moves by hand.
-public final class ManualTestClock: Sendable {
-    private let current: Mutex<Date>
-
-    public init(_ start: Date = Date(timeIntervalSince1970: 1_796_000_000)) {
-        current = Mutex(start)
-    }
-
-    public var now: Date { current.withLock { $0 } }
-
-    public func advance(by seconds: TimeInterval) {
-        current.withLock { $0 = $0.addingTimeInterval(seconds) }
-    }
-
-    public var closure: @Sendable () -> Date { { self.now } }
 }
 
 public enum OutboxFixtures {

@@ -1,5 +1,6 @@
 import Foundation
 import Mailroom
+import SystemPackage
 
 /// `mailroom outbox export DIR`: the selected messages as files that any mail client and `jq`
 /// read, for compliance staff. Files are 0600 and the directory 0700: they hold personal data.
@@ -19,7 +20,7 @@ final class OutboxExport {
                 throw Failure.usage("\(directory) is not empty; give a new or empty directory to export into")
             }
         } else if mkdir(directory, 0o700) != 0 {
-            throw Failure.usage("cannot create \(directory): \(String(cString: strerror(errno)))")
+            throw Failure.usage("cannot create \(directory): \(Errno(rawValue: errno))")
         }
     }
 
@@ -94,9 +95,15 @@ final class OutboxExport {
 
     private func file(_ name: String) throws -> FileHandle {
         let path = directory + "/" + name
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw Failure.usage("cannot create \(path): \(String(cString: strerror(errno)))") }
-        fchmod(fd, 0o600)
-        return FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+        let descriptor: FileDescriptor
+        do {
+            descriptor = try FileDescriptor.open(FilePath(path), .writeOnly, options: [.create, .exclusiveCreate, .noFollow, .closeOnExec],
+                                                 permissions: .ownerReadWrite)
+        } catch {
+            throw Failure.usage("cannot create \(path): \(error)")
+        }
+        // The umask may have taken bits off the mode asked for; the files hold personal data.
+        fchmod(descriptor.rawValue, 0o600)
+        return FileHandle(fileDescriptor: descriptor.rawValue, closeOnDealloc: true)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SystemPackage
 
 /// Shows long output through a pager, as git does: only when standard output is a terminal and
 /// the text is taller than it; `$PAGER` (run by the shell), `less -R` when unset; an empty
@@ -21,15 +22,13 @@ enum Pager {
     /// Spawned directly rather than with Foundation's `Process`, which puts the child in a process
     /// group of its own: a pager outside the terminal's foreground group cannot read its keys.
     static func show(_ text: String, command: String) -> Bool {
-        var fds: [Int32] = [0, 0]
-        guard pipe(&fds) == 0 else { return false }
-        let (readEnd, writeEnd) = (fds[0], fds[1])
+        guard let (readEnd, writeEnd) = try? FileDescriptor.pipe() else { return false }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, readEnd, STDIN_FILENO)
-        posix_spawn_file_actions_addclose(&actions, readEnd)
-        posix_spawn_file_actions_addclose(&actions, writeEnd)
+        posix_spawn_file_actions_adddup2(&actions, readEnd.rawValue, STDIN_FILENO)
+        posix_spawn_file_actions_addclose(&actions, readEnd.rawValue)
+        posix_spawn_file_actions_addclose(&actions, writeEnd.rawValue)
         var environment = ProcessInfo.processInfo.environment
         if environment["LESS"] == nil { environment["LESS"] = "FRX" }
         let arguments = ["/bin/sh", "-c", command]
@@ -39,28 +38,20 @@ enum Pager {
                 posix_spawn(&pid, "/bin/sh", &actions, nil, argv, envp)
             }
         }
-        close(readEnd)
+        try? readEnd.close()
         guard spawned == 0 else {
-            close(writeEnd)
+            try? writeEnd.close()
             return false
         }
         // Ctrl-C in the pager is the pager's (less stops a search with it); this process only waits.
         let previous = signal(SIGINT, SIG_IGN)
         defer { signal(SIGINT, previous) }
         // A pager quit before the end (`q`) closes the pipe: EPIPE (SIGPIPE is ignored), not a failure.
-        let bytes = Array(text.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { write(writeEnd, $0.baseAddress, $0.count) }
-            if written < 0 {
-                if errno == EINTR { continue }
-                break
-            }
-            offset += written
-        }
-        close(writeEnd)
+        _ = try? writeEnd.writeAll(text.utf8)
+        try? writeEnd.close()
         var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        // swift-system has no waitpid.
+        while waitpid(pid, &status, 0) == -1 && Errno(rawValue: errno) == .interrupted {}
         return true
     }
 

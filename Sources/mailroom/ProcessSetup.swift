@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import SystemPackage
 
 /// What the process sets up before any command runs.
 enum ProcessSetup {
@@ -18,12 +19,14 @@ enum ProcessSetup {
     /// A closed stdin, stdout or stderr (`2>&-`) would be handed to the next file opened, an outbox
     /// file say, and diagnostics would be written into it: point each closed one at /dev/null.
     private static func occupyClosedStandardDescriptors() {
-        for (descriptor, flags) in [(STDIN_FILENO, O_RDONLY), (STDOUT_FILENO, O_WRONLY), (STDERR_FILENO, O_WRONLY)]
-        where fcntl(descriptor, F_GETFD) == -1 && errno == EBADF {
-            let opened = open("/dev/null", flags)
-            if opened >= 0 && opened != descriptor {
-                dup2(opened, descriptor)
-                close(opened)
+        let standard: [(FileDescriptor, FileDescriptor.AccessMode)] =
+            [(.standardInput, .readOnly), (.standardOutput, .writeOnly), (.standardError, .writeOnly)]
+        // swift-system has no fcntl: F_GETFD is the one call that asks whether a descriptor is open.
+        for (descriptor, mode) in standard where fcntl(descriptor.rawValue, F_GETFD) == -1 && Errno(rawValue: errno) == .badFileDescriptor {
+            guard let opened = try? FileDescriptor.open("/dev/null", mode) else { continue }
+            if opened != descriptor {
+                _ = try? opened.duplicate(as: descriptor)
+                try? opened.close()
             }
         }
     }

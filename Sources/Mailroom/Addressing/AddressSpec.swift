@@ -4,9 +4,9 @@
 /// comments), a domain of LDH labels (IDNA as A-labels) or nothing else, and the length limits
 /// of RFC 5321 (local part <= 64, domain <= 255, whole path <= 254 octets). Anything accepted
 /// here is safe to write after `MAIL FROM:<` / `RCPT TO:<` and inside a header.
-public enum AddressSpec {
+package enum AddressSpec {
     /// Nil when `address` is acceptable, else what is wrong with it, in words for an error message.
-    public static func problem(with address: String) -> String? {
+    package static func problem(with address: String) -> String? {
         if isValid(address) { return nil }
         let bytes = Array(address.utf8)
         if bytes.isEmpty { return "expected an email address, found an empty string" }
@@ -30,7 +30,7 @@ public enum AddressSpec {
 
     /// The same rules as ``problem(with:)`` in one pass over the bytes, without allocating: every
     /// message's recipient goes through here, and the words of a refusal are only needed when refusing.
-    public static func isValid(_ address: String) -> Bool {
+    package static func isValid(_ address: String) -> Bool {
         address.withUTF8Bytes(isValid)
     }
 

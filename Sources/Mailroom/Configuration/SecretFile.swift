@@ -2,14 +2,14 @@ import Foundation
 
 /// A file holding a secret (a private key, a hash key): read only when no one but its owner may
 /// read or change it, as OpenSSH treats its keys.
-public enum SecretFile {
-    public enum Problem: Error, Sendable, Equatable {
+package enum SecretFile {
+    package enum Problem: Error, Sendable, Equatable {
         /// Missing, not a regular file, or unreadable.
         case unreadable(String)
         /// Others than the owner may read or write it; the message says to `chmod 600`.
         case permissions(String)
 
-        public var message: String {
+        package var message: String {
             switch self {
             case .unreadable(let text), .permissions(let text): text
             }
@@ -17,7 +17,7 @@ public enum SecretFile {
     }
 
     /// The file's bytes. Messages name `what` and the path, never the contents.
-    public static func read(_ path: String, what: String) throws(Problem) -> [UInt8] {
+    package static func read(_ path: String, what: String) throws(Problem) -> [UInt8] {
         let attributes: [FileAttributeKey: Any]
         do {
             attributes = try FileManager.default.attributesOfItem(atPath: path)

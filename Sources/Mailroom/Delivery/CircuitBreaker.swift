@@ -9,22 +9,22 @@ import Foundation
 /// A probe that gets an answer closes the circuit; one that does not opens it for another pause.
 ///
 /// Not thread-safe: the dispatcher calls it under its lock. Time comes from the injected `now`.
-public struct CircuitBreaker: Sendable {
-    public enum Outcome: Sendable {
+package struct CircuitBreaker: Sendable {
+    package enum Outcome: Sendable {
         /// The relay answered (whatever it said).
         case answered
         /// No answer: could not connect or resolve, or a reply timed out.
         case unresponsive
     }
 
-    public let threshold: Int
-    public let pause: Duration
+    package let threshold: Int
+    package let pause: Duration
     private let now: @Sendable () -> Date
     private var consecutiveUnresponsive = 0
     private var openUntil: Date?
     private var probing = false
 
-    public init(threshold: Int, pause: Duration, now: @escaping @Sendable () -> Date) {
+    package init(threshold: Int, pause: Duration, now: @escaping @Sendable () -> Date) {
         self.threshold = max(1, threshold)
         self.pause = pause
         self.now = now
@@ -32,7 +32,7 @@ public struct CircuitBreaker: Sendable {
 
     /// Why attempts are refused now, or nil when one may go ahead. A nil after the pause makes
     /// the caller's attempt the probe: further callers are refused until it is recorded.
-    public mutating func refusal() -> String? {
+    package mutating func refusal() -> String? {
         guard let until = openUntil else { return nil }
         if probing || now() < until {
             return "relay not responding after \(consecutiveUnresponsive) attempts in a row that timed out or could not connect"
@@ -42,14 +42,14 @@ public struct CircuitBreaker: Sendable {
     }
 
     /// True while attempts are refused (a probe in flight counts as open).
-    public var isOpen: Bool { openUntil != nil }
+    package var isOpen: Bool { openUntil != nil }
 
     /// While the circuit is open: when the next probe may go (past, once it may or did).
-    public var reopensAt: Date? { openUntil }
+    package var reopensAt: Date? { openUntil }
 
     /// Counts one attempt's outcome; returns true when this outcome opened the circuit.
     @discardableResult
-    public mutating func record(_ outcome: Outcome) -> Bool {
+    package mutating func record(_ outcome: Outcome) -> Bool {
         switch outcome {
         case .answered:
             consecutiveUnresponsive = 0
@@ -68,7 +68,7 @@ public struct CircuitBreaker: Sendable {
     }
 
     /// What an attempt means for the relay's health.
-    public static func outcome(of attempt: DeliveryAttempt) -> Outcome {
+    package static func outcome(of attempt: DeliveryAttempt) -> Outcome {
         switch attempt.failure {
         case .couldNotConnect?, .couldNotResolveHost?, .timedOut?: .unresponsive
         default: .answered

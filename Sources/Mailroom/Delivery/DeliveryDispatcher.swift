@@ -14,7 +14,7 @@ import Logging
 /// attempted and every waiting job is reported `notAttempted`. A relay that does not respond
 /// (connect failures and timeouts, see ``CircuitBreaker``) gets no attempts while the circuit
 /// is open: its messages are deferred instead of each waiting out a timeout.
-public final class DeliveryDispatcher: @unchecked Sendable {
+package final class DeliveryDispatcher: @unchecked Sendable {
     // All mutable state below is guarded by `condition`.
     private let condition = NSCondition()
     private var ready = Deque<DeliveryJob>()
@@ -42,14 +42,14 @@ public final class DeliveryDispatcher: @unchecked Sendable {
     private let connections: Int
     private let policy: RetryPolicy
     private let observer: any DeliveryObserver
-    private let now: @Sendable () -> Date
+    private let clock: any DeliveryClock
     private let queueCapacity: Int
     private let logger: Logger
-    private let clock = ContinuousClock()
 
-    public init(
+    /// - Parameter clock: the time in-run retries, the rate limit and the circuit breaker run on.
+    package init(
         transport: any MailTransport, connections: Int, policy: RetryPolicy, observer: any DeliveryObserver,
-        logger: Logger, now: @escaping @Sendable () -> Date = { Date() },
+        logger: Logger, clock: any DeliveryClock = SystemDeliveryClock(),
         generator: any RandomNumberGenerator = SystemRandomNumberGenerator(),
         circuitBreakerThreshold: Int? = nil, circuitBreakerPause: Duration = .seconds(60), rateLimit: RateLimit? = nil
     ) {
@@ -59,15 +59,15 @@ public final class DeliveryDispatcher: @unchecked Sendable {
         self.policy = policy
         self.observer = observer
         self.logger = logger
-        self.now = now
+        self.clock = clock
         self.generator = generator
         self.queueCapacity = max(64, 4 * self.connections)
         self.breaker = CircuitBreaker(threshold: circuitBreakerThreshold ?? max(3, 2 * self.connections),
-                                      pause: circuitBreakerPause, now: now)
+                                      pause: circuitBreakerPause, now: { clock.now })
     }
 
     /// Starts the worker threads. Call once, before `submit`.
-    public func start() {
+    package func start() {
         condition.lock()
         liveWorkers = connections
         condition.unlock()
@@ -79,7 +79,7 @@ public final class DeliveryDispatcher: @unchecked Sendable {
     }
 
     /// Queues a job, blocking while the queue is full. After a stop, the job is reported not attempted.
-    public func submit(_ job: DeliveryJob) {
+    package func submit(_ job: DeliveryJob) {
         condition.lock()
         while ready.count >= queueCapacity && stopReason == nil && interruptReason == nil {
             producerWaiting = true
@@ -99,7 +99,7 @@ public final class DeliveryDispatcher: @unchecked Sendable {
     /// Waits until every submitted job reached a final disposition and the workers closed their connections.
     /// Returns the reason the run stopped (a configuration error, an outbox failure), if it did.
     @discardableResult
-    public func finish() -> String? {
+    package func finish() -> String? {
         condition.lock()
         inputClosed = true
         condition.broadcast()
@@ -111,7 +111,7 @@ public final class DeliveryDispatcher: @unchecked Sendable {
 
     /// Stops the run: nothing more is attempted, transactions in flight finish, and every waiting
     /// job is reported not attempted. The first reason given is the one ``finish()`` returns.
-    public func stop(because reason: String) {
+    package func stop(because reason: String) {
         condition.lock()
         defer { condition.unlock() }
         guard stopReason == nil else { return }
@@ -123,7 +123,7 @@ public final class DeliveryDispatcher: @unchecked Sendable {
     /// Starts no new attempt: those in flight finish if their message data has begun, else they
     /// are given up before it; every waiting job (retries included) is reported not attempted,
     /// and so is every job submitted later. For a run stopped by a signal.
-    public func interrupt(_ reason: String) {
+    package func interrupt(_ reason: String) {
         condition.lock()
         if interruptReason == nil {
             interruptReason = reason
@@ -140,14 +140,14 @@ public final class DeliveryDispatcher: @unchecked Sendable {
     }
 
     /// While the relay does not respond (the circuit is open): when the next probe may go.
-    public var relayPausedUntil: Date? {
+    package var relayPausedUntil: Date? {
         condition.lock()
         defer { condition.unlock() }
         return breaker.reopensAt
     }
 
     /// Why the run stopped (a configuration error, an outbox failure), once it did.
-    public var haltReason: String? {
+    package var haltReason: String? {
         condition.lock()
         defer { condition.unlock() }
         return stopReason
@@ -155,7 +155,7 @@ public final class DeliveryDispatcher: @unchecked Sendable {
 
     /// True once the run was stopped (a configuration error, an outbox failure); producers may
     /// stop reading input.
-    public var isStopped: Bool {
+    package var isStopped: Bool {
         condition.lock()
         defer { condition.unlock() }
         return stopReason != nil
@@ -192,7 +192,7 @@ public final class DeliveryDispatcher: @unchecked Sendable {
             case .attempt(var job):
                 // Checked at the last moment, so a retry or a replay after an outage never tells
                 // someone to act by a date that has passed.
-                if let deadline = job.deadline, now() >= deadline {
+                if let deadline = job.deadline, clock.now >= deadline {
                     observer.didFinish(job, attempt: nil, verdict: nil, disposition: .expired(
                         reason: "expired: its deadline (Expires: \(MessageDate.format(deadline))) passed before it could be sent; not attempted"))
                     continue
@@ -239,11 +239,11 @@ public final class DeliveryDispatcher: @unchecked Sendable {
                 if let job = popAny() { return .skip(job, reason: reason, deferUntil: nil) }
                 return .exit
             }
-            let instant = clock.now
+            let instant = clock.instant
             let available = !ready.isEmpty || delayed.min.map { $0.due <= instant } == true
             if available, !breaker.isOpen, let slot = nextSlot, slot > instant {
                 // Workers waiting for a slot are not idle ones: a new job need not wake them.
-                _ = condition.wait(until: Date().addingTimeInterval(max(instant.duration(to: slot).seconds, 0.0005)))
+                clock.wait(on: condition, timeout: max(instant.duration(to: slot), .microseconds(500)))
                 continue
             }
             let job: DeliveryJob?
@@ -259,8 +259,8 @@ public final class DeliveryDispatcher: @unchecked Sendable {
                     let failures = job.previousFailures + 1
                     let expiry = job.storedAt.addingTimeInterval(policy.lifetime.seconds)
                     // An outage longer than the retry lifetime ends the message's retries too.
-                    if job.previousFailures > 0 && now() >= expiry { return .expire(job) }
-                    let until = min(now().addingTimeInterval(policy.ceiling(afterFailure: failures).seconds), expiry)
+                    if job.previousFailures > 0 && clock.now >= expiry { return .expire(job) }
+                    let until = min(clock.now.addingTimeInterval(policy.ceiling(afterFailure: failures).seconds), expiry)
                     return .skip(job, reason: reason, deferUntil: until)
                 }
                 if let rateLimit { nextSlot = max(nextSlot ?? instant, instant).advanced(by: rateLimit.interval) }
@@ -268,12 +268,7 @@ public final class DeliveryDispatcher: @unchecked Sendable {
             }
             if inputClosed && delayed.isEmpty { return .exit }
             waitingWorkers += 1
-            if let soonest = delayed.min?.due {
-                let wait = instant.duration(to: soonest)
-                _ = condition.wait(until: Date().addingTimeInterval(max(wait.seconds, 0.001)))
-            } else {
-                condition.wait()
-            }
+            clock.wait(on: condition, timeout: delayed.min.map { max(instant.duration(to: $0.due), .milliseconds(1)) })
             waitingWorkers -= 1
         }
     }
@@ -310,7 +305,7 @@ public final class DeliveryDispatcher: @unchecked Sendable {
         case .transient:
             let failures = job.previousFailures + job.attemptsThisRun
             let decision = policy.decision(attemptsThisRun: job.attemptsThisRun, totalFailures: failures,
-                                           storedAt: job.storedAt, now: now(), using: &generator)
+                                           storedAt: job.storedAt, now: clock.now, using: &generator)
             switch decision {
             case .giveUp:
                 return .failed
@@ -318,10 +313,10 @@ public final class DeliveryDispatcher: @unchecked Sendable {
                 return .deferred(until: date)
             case .retry(let wait):
                 if breaker.isOpen {
-                    return .deferred(until: now().addingTimeInterval(policy.ceiling(afterFailure: failures).seconds))
+                    return .deferred(until: clock.now.addingTimeInterval(policy.ceiling(afterFailure: failures).seconds))
                 }
                 delayedCount += 1
-                delayed.insert(Delayed(due: clock.now.advanced(by: wait), order: delayedCount, job: job))
+                delayed.insert(Delayed(due: clock.instant.advanced(by: wait), order: delayedCount, job: job))
                 condition.broadcast()
                 return .retrying(after: wait)
             }

@@ -1,20 +1,20 @@
 import Foundation
 
 /// One stored message handed to the ``DeliveryDispatcher``.
-public struct DeliveryJob: Sendable {
-    public var eventID: String
-    public var message: ComposedMessage
+package struct DeliveryJob: Sendable {
+    package var eventID: String
+    package var message: ComposedMessage
     /// When the message was first stored: the retry lifetime counts from here.
-    public var storedAt: Date
+    package var storedAt: Date
     /// Consecutive transient failures before this run (from the journal), for the backoff.
-    public var previousFailures: Int
+    package var previousFailures: Int
     /// Attempts made in this run so far.
-    public internal(set) var attemptsThisRun: Int = 0
+    package internal(set) var attemptsThisRun: Int = 0
     /// No attempt starts at or after this time: the message's `Expires` by default, nil for an
     /// operator's forced replay, which sends on purpose.
-    public var deadline: Date?
+    package var deadline: Date?
 
-    public init(eventID: String, message: ComposedMessage, storedAt: Date, previousFailures: Int = 0) {
+    package init(eventID: String, message: ComposedMessage, storedAt: Date, previousFailures: Int = 0) {
         self.eventID = eventID
         self.message = message
         self.storedAt = storedAt
@@ -24,7 +24,7 @@ public struct DeliveryJob: Sendable {
 }
 
 /// Where a job stands after an attempt, or after the run gave up on it without one.
-public enum DeliveryDisposition: Sendable, Equatable {
+package enum DeliveryDisposition: Sendable, Equatable {
     case sent
     /// Will be tried again in this run after the delay.
     case retrying(after: Duration)
@@ -37,7 +37,7 @@ public enum DeliveryDisposition: Sendable, Equatable {
     case expired(reason: String)
 
     /// True when the job will not come back to the dispatcher in this run.
-    public var isFinal: Bool {
+    package var isFinal: Bool {
         if case .retrying = self { return false }
         return true
     }
@@ -46,7 +46,7 @@ public enum DeliveryDisposition: Sendable, Equatable {
 /// Told about every attempt, in the worker thread that made it; implementations journal them.
 ///
 /// Called concurrently from several workers: implementations must be thread-safe.
-public protocol DeliveryObserver: Sendable {
+package protocol DeliveryObserver: Sendable {
     /// Record `attempt-started` here. Called just before the message's data goes to the server
     /// (from then on a crash leaves the outcome unknown), or, for an attempt that failed before
     /// its data, just before ``didFinish(_:attempt:verdict:disposition:)``. Returns false when the

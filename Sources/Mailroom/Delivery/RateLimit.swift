@@ -26,7 +26,7 @@ public struct RateLimit: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The time between two attempts.
-    public var interval: Duration { period / count }
+    package var interval: Duration { period / count }
 
     public var description: String {
         let unit = period == .seconds(1) ? "s" : period == .seconds(60) ? "m" : period == .seconds(3600) ? "h" : "d"

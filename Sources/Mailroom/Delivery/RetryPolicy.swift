@@ -25,21 +25,21 @@ public struct RetryPolicy: Sendable, Equatable {
     public static let `default` = RetryPolicy()
 
     /// The ceiling of the wait after the `failures`-th consecutive failure (1-based), before jitter.
-    public func ceiling(afterFailure failures: Int) -> Duration {
+    package func ceiling(afterFailure failures: Int) -> Duration {
         let exponent = min(max(failures - 1, 0), 40)
         let seconds = initialDelay.seconds * pow(2.0, Double(exponent))
         return .seconds(min(seconds, maxDelay.seconds))
     }
 
     /// A full-jitter delay after the `failures`-th failure, drawn from `generator`.
-    public func delay(afterFailure failures: Int, using generator: inout some RandomNumberGenerator) -> Duration {
+    package func delay(afterFailure failures: Int, using generator: inout some RandomNumberGenerator) -> Duration {
         let ceiling = ceiling(afterFailure: failures).seconds
         guard ceiling > 0 else { return .zero }
         return .seconds(Double.random(in: 0...ceiling, using: &generator))
     }
 
     /// What to do with a message after a transient failure.
-    public enum Decision: Sendable, Equatable {
+    package enum Decision: Sendable, Equatable {
         /// Try again in this run after the delay.
         case retry(after: Duration)
         /// Keep it `deferred` until this time; a later `replay` picks it up.
@@ -51,7 +51,7 @@ public struct RetryPolicy: Sendable, Equatable {
     /// - Parameters:
     ///   - attemptsThisRun: attempts already made in this run, the failed one included.
     ///   - totalFailures: consecutive transient failures over the message's whole life.
-    public func decision(attemptsThisRun: Int, totalFailures: Int, storedAt: Date, now: Date,
+    package func decision(attemptsThisRun: Int, totalFailures: Int, storedAt: Date, now: Date,
                          using generator: inout some RandomNumberGenerator) -> Decision {
         if now.timeIntervalSince(storedAt) >= lifetime.seconds { return .giveUp }
         let wait = delay(afterFailure: totalFailures, using: &generator)
@@ -64,7 +64,7 @@ public struct RetryPolicy: Sendable, Equatable {
 
 extension Duration {
     /// The duration in seconds as a `Double`.
-    public var seconds: Double {
+    package var seconds: Double {
         let (s, attos) = components
         return Double(s) + Double(attos) / 1e18
     }

@@ -3,7 +3,7 @@ extension EventDecoder {
     ///
     /// Tells a request body that is not JSON at all (a malformed request) from a JSON event that
     /// breaks the contract's rules (an invalid event, reported like any other).
-    public static func syntaxProblem(_ bytes: [UInt8]) -> EventValidationError.Problem? {
+    package static func syntaxProblem(_ bytes: [UInt8]) -> EventValidationError.Problem? {
         do {
             _ = try JSONParser.parse(bytes)
             return nil

@@ -14,7 +14,7 @@
 /// - A UTF-8 byte order mark before the object is ignored.
 public struct EventDecoder: Sendable {
     /// The contract's limit on `id`.
-    public static let maxIDLength = 128
+    static let maxIDLength = 128
 
     public init() {}
 

@@ -1,3 +1,5 @@
+import SystemPackage
+
 /// Reading an event stream failed (not: an event in it was invalid, see ``EventValidationError``).
 public struct EventStreamError: Error, Sendable, Equatable, CustomStringConvertible {
     public enum Code: String, Sendable, Equatable {
@@ -8,10 +10,10 @@ public struct EventStreamError: Error, Sendable, Equatable, CustomStringConverti
     public var code: Code
     /// What went wrong, for the operator.
     public var message: String
-    /// The underlying system error number.
-    public var errno: Int32
+    /// The underlying system error.
+    public var errno: Errno
 
-    public init(code: Code, message: String, errno: Int32) {
+    public init(code: Code, message: String, errno: Errno) {
         self.code = code
         self.message = message
         self.errno = errno

@@ -1,11 +1,5 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import SystemPackage
 
 /// Reads NDJSON lines from a file descriptor as they arrive, in bounded memory.
 ///
@@ -41,7 +35,7 @@ public struct EventStreamReader: Sendable {
     public static let defaultMaxLineLength = 1 << 20
 
     public let maxLineLength: Int
-    private let fileDescriptor: Int32
+    private let descriptor: FileDescriptor
     /// Keeps a `FileHandle` given to the initialiser (and so its descriptor) alive.
     private let handle: FileHandle?
     private var chunk: [UInt8]
@@ -70,7 +64,7 @@ public struct EventStreamReader: Sendable {
     }
 
     private init(fileDescriptor: Int32, handle: FileHandle?, maxLineLength: Int, chunkSize: Int) {
-        self.fileDescriptor = fileDescriptor
+        self.descriptor = FileDescriptor(rawValue: fileDescriptor)
         self.handle = handle
         self.maxLineLength = max(1, maxLineLength)
         self.chunk = [UInt8](repeating: 0, count: max(1, chunkSize))
@@ -177,22 +171,18 @@ public struct EventStreamReader: Sendable {
 
     /// One `read(2)`, retried on EINTR; returns as soon as any bytes are there.
     private mutating func fill() throws(EventStreamError) {
-        while true {
-            let count = chunk.withUnsafeMutableBytes { buffer in
-                read(fileDescriptor, buffer.baseAddress, buffer.count)
-            }
-            if count > 0 {
-                chunkStart = 0
-                chunkEnd = count
-                return
-            }
-            if count == 0 {
-                reachedEnd = true
-                return
-            }
-            let code = errno
-            if code == EINTR { continue }
-            throw EventStreamError(code: .readFailed, message: "could not read the event stream: \(String(cString: strerror(code)))", errno: code)
+        let count: Int
+        do {
+            count = try chunk.withUnsafeMutableBytes { [descriptor] buffer in try descriptor.read(into: buffer) }
+        } catch {
+            let cause = error as? Errno ?? .ioError
+            throw EventStreamError(code: .readFailed, message: "could not read the event stream: \(cause)", errno: cause)
+        }
+        if count > 0 {
+            chunkStart = 0
+            chunkEnd = count
+        } else {
+            reachedEnd = true
         }
     }
 }

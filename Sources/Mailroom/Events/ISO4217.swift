@@ -5,9 +5,9 @@
 /// 2025: ZWG replaces ZWL, XCG for Curaçao and Sint Maarten, VED, SLE). Precious metals, testing
 /// and bond-market units (XAU, XTS, XBA, ...) are left out: nobody holds a balance in them.
 /// Withdrawn codes (HRK, SLL, ZWL, CUC, ...) are refused so that stale data is noticed.
-public enum ISO4217 {
+package enum ISO4217 {
     /// The number of decimals the currency uses, or nil for a code that is not an active currency.
-    public static func minorUnits(of code: String) -> Int? {
+    package static func minorUnits(of code: String) -> Int? {
         if let units = exceptions[code] { return units }
         return twoDecimalCodes.contains(code) ? 2 : nil
     }

@@ -1,5 +1,8 @@
+import SystemPackage
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// Everything that can go wrong in the outbox, with what is concerned and the underlying cause.
@@ -69,7 +72,7 @@ public struct OutboxError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     /// A failed system call on `path`; reads the current `errno`.
-    package static func system(_ call: String, _ path: String, errno code: Int32 = Glibc.errno) -> OutboxError {
+    package static func system(_ call: String, _ path: String, errno code: Int32 = Errno.current.rawValue) -> OutboxError {
         OutboxError(code: code == ENOSPC ? .full : code == EROFS ? .readOnly : .io,
                     message: "\(call) failed on \(path)", path: path, errno: code)
     }

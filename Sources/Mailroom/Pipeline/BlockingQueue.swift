@@ -1,3 +1,4 @@
+import DequeModule
 import Foundation
 
 /// A bounded first-in first-out queue between two threads; `put` blocks while full.
@@ -5,10 +6,9 @@ import Foundation
 /// Lets the input reader run ahead of the pipeline by a bounded amount, and lets the pipeline
 /// wait for input with a timeout (to commit a partial batch when a stream goes quiet).
 final class BlockingQueue<Element: Sendable>: @unchecked Sendable {
-    // `items`, `head` and `closed` are guarded by `condition`.
+    // `items` and `closed` are guarded by `condition`.
     private let condition = NSCondition()
-    private var items: [Element] = []
-    private var head = 0
+    private var items = Deque<Element>()
     private var closed = false
     private let capacity: Int
 
@@ -23,7 +23,7 @@ final class BlockingQueue<Element: Sendable>: @unchecked Sendable {
     func put(_ element: Element) {
         condition.lock()
         defer { condition.unlock() }
-        while items.count - head >= capacity && !closed { condition.wait() }
+        while items.count >= capacity && !closed { condition.wait() }
         guard !closed else { return }
         items.append(element)
         condition.broadcast()
@@ -42,20 +42,15 @@ final class BlockingQueue<Element: Sendable>: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         let deadline = timeout.map { Date().addingTimeInterval($0.seconds) }
-        while head == items.count {
+        while items.isEmpty {
             if closed { return .closed }
             if let deadline {
-                if !condition.wait(until: deadline) && head == items.count { return closed ? .closed : .timedOut }
+                if !condition.wait(until: deadline) && items.isEmpty { return closed ? .closed : .timedOut }
             } else {
                 condition.wait()
             }
         }
-        let element = items[head]
-        head += 1
-        if head > 1024 && head * 2 > items.count {
-            items.removeFirst(head)
-            head = 0
-        }
+        let element = items.removeFirst()
         condition.broadcast()
         return .item(element)
     }

@@ -19,7 +19,7 @@ import Synchronization
 /// each wrote most of those pages again. A kill loses at most that much more (those messages
 /// become `uncertain`). A result that leads to a retry in this run is recorded on the worker, so
 /// that it is in the journal before the retry starts.
-public final class OutboxDeliveryRecorder: DeliveryObserver, @unchecked Sendable {
+package final class OutboxDeliveryRecorder: DeliveryObserver, @unchecked Sendable {
     private struct State {
         var leases: [String: Lease] = [:]
         var summary = RunSummary()
@@ -44,7 +44,7 @@ public final class OutboxDeliveryRecorder: DeliveryObserver, @unchecked Sendable
 
     /// - Parameter onFinal: called once per message when its outcome is final, with the event id,
     ///   the state it is left in (nil when it was not attempted) and a one-line explanation.
-    public init(store: any OutboxStore, logger: Logger, now: @escaping @Sendable () -> Date = { Date() },
+    package init(store: any OutboxStore, logger: Logger, now: @escaping @Sendable () -> Date = { Date() },
                 onFinal: @escaping @Sendable (String, MessageState?, String) -> Void = { _, _, _ in }) {
         self.store = store
         self.logger = logger
@@ -53,13 +53,13 @@ public final class OutboxDeliveryRecorder: DeliveryObserver, @unchecked Sendable
     }
 
     /// Keeps `lease` until the dispatcher reports a final outcome for its message.
-    public func hold(_ lease: Lease) {
+    package func hold(_ lease: Lease) {
         state.withLock { $0.leases[lease.eventID] = lease }
     }
 
     /// Records every outcome still waiting; call once the dispatcher finished, before reading
     /// ``summary`` or ``recordingFailure`` for the run's result.
-    public func finish() {
+    package func finish() {
         pending.lock()
         draining = true
         pending.broadcast()
@@ -68,17 +68,17 @@ public final class OutboxDeliveryRecorder: DeliveryObserver, @unchecked Sendable
     }
 
     /// The counts so far; complete once the dispatcher and ``finish()`` returned.
-    public var summary: RunSummary { state.withLock { $0.summary } }
+    package var summary: RunSummary { state.withLock { $0.summary } }
 
     /// The first thing the store could not record, if any: the run must stop with exit 74.
-    public var recordingFailure: String? { state.withLock { $0.storeFailure } }
+    package var recordingFailure: String? { state.withLock { $0.storeFailure } }
 
-    public func willAttempt(_ job: DeliveryJob) -> Bool {
+    package func willAttempt(_ job: DeliveryJob) -> Bool {
         guard recordingFailure == nil, let lease = lease(for: job) else { return false }
         return record(job) { () throws(OutboxError) in _ = try self.store.beginAttempt(lease) }
     }
 
-    public func didFinish(_ job: DeliveryJob, attempt: DeliveryAttempt?, verdict: DeliveryVerdict?,
+    package func didFinish(_ job: DeliveryJob, attempt: DeliveryAttempt?, verdict: DeliveryVerdict?,
                           disposition: DeliveryDisposition) {
         guard let lease = lease(for: job) else { return }
         let explanation = attempt.map(DeliveryClassifier.explanation(for:)) ?? ""

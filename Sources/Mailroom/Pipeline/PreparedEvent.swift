@@ -5,12 +5,12 @@ import Foundation
 ///
 /// Shared by every way events come in (`send`'s files and streams, `serve`'s HTTP intake), so an
 /// event is refused for the same reasons, worded the same way, wherever it arrives.
-public enum PreparedEvent: Sendable {
+package enum PreparedEvent: Sendable {
     case message(NewMessage)
     case rejected(EventValidationError, raw: [UInt8])
 
     /// Validates, renders and composes `line` as read from `source`.
-    public static func prepare(_ line: EventStreamReader.Line, source: String, decoder: EventDecoder,
+    package static func prepare(_ line: EventStreamReader.Line, source: String, decoder: EventDecoder,
                                factory: MessageFactory, date: Date, initialState: MessageState) -> PreparedEvent {
         let number = line.number
         var bytes: [UInt8] = []
@@ -38,7 +38,7 @@ public enum PreparedEvent: Sendable {
     }
 
     /// The record of a refused line for ``OutboxStore/recordRejected(_:)``.
-    public static func record(of error: EventValidationError, raw: [UInt8], at time: Date) -> RejectedEvent {
+    package static func record(of error: EventValidationError, raw: [UInt8], at time: Date) -> RejectedEvent {
         RejectedEvent(time: time, source: error.source ?? "-", line: error.line ?? 0, eventID: error.eventID,
                       problems: error.problems.map(\.description), raw: raw)
     }

@@ -2,7 +2,7 @@ import Foundation
 import Logging
 
 /// `mailroom replay`: delivers stored messages again, from their exact stored bytes.
-public final class ReplayRunner {
+package final class ReplayRunner {
     private let store: any OutboxStore
     private let owner: LeaseOwner
     private let logger: Logger
@@ -10,7 +10,7 @@ public final class ReplayRunner {
     /// Messages leased per transaction.
     private let claimBatch = 64
 
-    public init(store: any OutboxStore, owner: LeaseOwner = .current, logger: Logger,
+    package init(store: any OutboxStore, owner: LeaseOwner = .current, logger: Logger,
                 now: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store
         self.owner = owner
@@ -19,7 +19,7 @@ public final class ReplayRunner {
     }
 
     /// The messages the selection takes, oldest first.
-    public func plan(_ selection: ReplaySelection) throws -> [MessageRecord] {
+    package func plan(_ selection: ReplaySelection) throws -> [MessageRecord] {
         var records: [MessageRecord] = []
         try store.forEachRecord(selection.filter(now: now())) { record in
             // A redacted message has no bytes left to send, whatever an operator asks.
@@ -32,7 +32,7 @@ public final class ReplayRunner {
     /// run's summary. A message another process leased meanwhile, or whose state changed, is
     /// skipped. On `stop` no further message is leased: those not reached, and the leased ones
     /// not yet attempted, keep their state and count as not attempted.
-    public func deliver(_ records: [MessageRecord], selection: ReplaySelection,
+    package func deliver(_ records: [MessageRecord], selection: ReplaySelection,
                         dispatcher: DeliveryDispatcher, recorder: OutboxDeliveryRecorder, stop: StopSignal? = nil)
         -> RunSummary
     {

@@ -1,7 +1,7 @@
 /// Where a run tells the operator about each event and message as it goes.
 ///
 /// The CLI prints to the terminal; tests collect. Called from several threads.
-public protocol RunReporter: Sendable {
+package protocol RunReporter: Sendable {
     /// An event was refused (invalid, or it could not be rendered); the run goes on.
     func rejected(_ description: String)
     /// An event whose id is already in the outbox.
@@ -13,10 +13,10 @@ public protocol RunReporter: Sendable {
 }
 
 /// Reports nothing.
-public struct SilentReporter: RunReporter {
-    public init() {}
-    public func rejected(_ description: String) {}
-    public func duplicate(eventID: String, source: String, line: Int) {}
-    public func finished(eventID: String, state: MessageState?, explanation: String) {}
-    public func progress(_ summary: RunSummary) {}
+package struct SilentReporter: RunReporter {
+    package init() {}
+    package func rejected(_ description: String) {}
+    package func duplicate(eventID: String, source: String, line: Int) {}
+    package func finished(eventID: String, state: MessageState?, explanation: String) {}
+    package func progress(_ summary: RunSummary) {}
 }

@@ -7,7 +7,7 @@ import Logging
 /// handled as it arrives and memory stays flat. Messages are stored in batches (one sync for
 /// the batch) and a batch is committed as soon as input pauses, so no event waits for the next.
 /// A message reaches the dispatcher only after its batch is on disk.
-public final class SendPipeline {
+package final class SendPipeline {
     private let decoder = EventDecoder()
     private let factory: MessageFactory
     private let store: any OutboxStore
@@ -26,7 +26,7 @@ public final class SendPipeline {
     private var local = RunSummary()
 
     /// - Parameter delivery: nil when no transport is configured: messages are stored `held`.
-    public init(factory: MessageFactory, store: any OutboxStore, owner: LeaseOwner = .current,
+    package init(factory: MessageFactory, store: any OutboxStore, owner: LeaseOwner = .current,
                 delivery: (dispatcher: DeliveryDispatcher, recorder: OutboxDeliveryRecorder)?,
                 reporter: any RunReporter, logger: Logger, now: @escaping @Sendable () -> Date = { Date() },
                 batchSize: Int = 64) {
@@ -55,7 +55,7 @@ public final class SendPipeline {
     /// Two stages on two threads: the input thread reads, validates, renders and composes; this
     /// thread stores batches and hands them on. Order is kept, so a duplicate within the input is
     /// always the later line.
-    public func consume(_ reader: EventStreamReader, source: String, stop: StopSignal? = nil) {
+    package func consume(_ reader: EventStreamReader, source: String, stop: StopSignal? = nil) {
         if stop?.reason != nil { return }
         let queue = BlockingQueue<Prepared>(capacity: 256)
         let decoder = decoder
@@ -132,7 +132,7 @@ public final class SendPipeline {
     /// validated and rendered as an input line is (its id as the line number, the table's name
     /// as the source), then stored or recorded as rejected, and deleted, in one transaction
     /// shared by the batch (``EventTable/take(limit:leasingTo:_:)``).
-    public func consume(table: any EventTable, follow: Bool = false, pollInterval: Duration = .seconds(1),
+    package func consume(table: any EventTable, follow: Bool = false, pollInterval: Duration = .seconds(1),
                         stop: StopSignal? = nil) {
         let decoder = decoder
         let factory = factory
@@ -188,7 +188,7 @@ public final class SendPipeline {
     }
 
     /// Waits for every message to reach its outcome and returns the run's summary.
-    public func finish() -> RunSummary {
+    package func finish() -> RunSummary {
         commit()
         var summary = local
         if let delivery {

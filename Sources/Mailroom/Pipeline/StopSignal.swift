@@ -7,7 +7,7 @@ import Synchronization
 ///
 /// ``SendPipeline/consume(_:source:stop:)`` and ``ReplayRunner/deliver(_:selection:dispatcher:recorder:stop:)``
 /// react to it; the CLI raises it.
-public final class StopSignal: Sendable {
+package final class StopSignal: Sendable {
     private struct State {
         var reason: String?
         var handlers: [@Sendable (String) -> Void] = []
@@ -15,13 +15,13 @@ public final class StopSignal: Sendable {
 
     private let state = Mutex(State())
 
-    public init() {}
+    package init() {}
 
     /// Why the run is stopping, once it is.
-    public var reason: String? { state.withLock { $0.reason } }
+    package var reason: String? { state.withLock { $0.reason } }
 
     /// Raises the signal; later calls are ignored. Runs every handler, on the caller's thread.
-    public func raise(_ reason: String) {
+    package func raise(_ reason: String) {
         let handlers = state.withLock { state -> [@Sendable (String) -> Void] in
             guard state.reason == nil else { return [] }
             state.reason = reason
@@ -32,7 +32,7 @@ public final class StopSignal: Sendable {
     }
 
     /// Runs `handler` when the signal is raised, or at once if it already was.
-    public func onRaise(_ handler: @escaping @Sendable (String) -> Void) {
+    package func onRaise(_ handler: @escaping @Sendable (String) -> Void) {
         let raised = state.withLock { state -> String? in
             if state.reason == nil { state.handlers.append(handler) }
             return state.reason

@@ -41,7 +41,7 @@ public struct MessageDeadline: Sendable, Equatable {
     }
 
     /// Why a message is expired at `time` (or was when it arrived).
-    public func reason(storing: Bool) -> String {
+    package func reason(storing: Bool) -> String {
         storing ? "expired on arrival: its deadline \(field) \(text) had passed; not attempted"
             : "expired: its deadline \(field) \(text) passed before it could be sent; not attempted"
     }

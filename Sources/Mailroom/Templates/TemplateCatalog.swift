@@ -55,13 +55,13 @@ public struct TemplateCatalog: Sendable {
 
     /// The `sample*.json` files in a template's folder, sorted; `mailroom templates check` and
     /// `mailroom preview TEMPLATE` decode them with the event decoder.
-    public func sampleFiles(of templateName: String) -> [URL] {
+    package func sampleFiles(of templateName: String) -> [URL] {
         samples[templateName] ?? []
     }
 
     /// The locale an event would be rendered in: its `account.locale` (`de-DE` -> `de-de`, `de`)
     /// if the template has it, else `en`.
-    public func resolvedLocale(for event: Event) -> String {
+    package func resolvedLocale(for event: Event) -> String {
         let available = Set(templates[event.type.templateName].map { Array($0.keys) } ?? [])
         return TemplateLocale.resolve(event.account.locale, available: available).tag
     }

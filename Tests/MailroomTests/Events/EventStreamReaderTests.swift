@@ -158,7 +158,7 @@ struct EventStreamReaderTests {
 
     @Test func aReadErrorIsThrown() {
         var reader = EventStreamReader(fileDescriptor: -1)
-        #expect(throws: EventStreamError(code: .readFailed, message: "could not read the event stream: Bad file descriptor", errno: EBADF)) {
+        #expect(throws: EventStreamError(code: .readFailed, message: "could not read the event stream: Bad file descriptor", errno: .badFileDescriptor)) {
             try reader.next()
         }
     }

@@ -65,7 +65,7 @@ import Testing
         let delivery = transport.map { transport -> (dispatcher: DeliveryDispatcher, recorder: OutboxDeliveryRecorder) in
             let recorder = OutboxDeliveryRecorder(store: outbox, logger: logger)
             let dispatcher = DeliveryDispatcher(transport: transport, connections: 2, policy: .default,
-                                                observer: recorder, logger: logger, now: { now })
+                                                observer: recorder, logger: logger, clock: ManualTestClock(now))
             dispatcher.start()
             return (dispatcher, recorder)
         }
@@ -114,7 +114,7 @@ import Testing
         let logger = Logger(label: "test")
         let recorder = OutboxDeliveryRecorder(store: outbox, logger: logger)
         let dispatcher = DeliveryDispatcher(transport: transport, connections: 1, policy: .default,
-                                            observer: recorder, logger: logger, now: { now })
+                                            observer: recorder, logger: logger, clock: ManualTestClock(now))
         dispatcher.start()
         let runner = ReplayRunner(store: outbox, logger: logger, now: { now })
         return runner.deliver(try runner.plan(selection), selection: selection, dispatcher: dispatcher, recorder: recorder)
@@ -166,7 +166,7 @@ import Testing
         let recorder = OutboxDeliveryRecorder(store: outbox, logger: logger)
         let policy = RetryPolicy(attempts: 4, initialDelay: .milliseconds(1), maxDelay: .milliseconds(2))
         let dispatcher = DeliveryDispatcher(transport: transport, connections: 1, policy: policy, observer: recorder,
-                                            logger: logger, now: clock.closure)
+                                            logger: logger, clock: clock)
         dispatcher.start()
         let pipeline = SendPipeline(factory: SendPipelineTests.factory, store: outbox,
                                     delivery: (dispatcher: dispatcher, recorder: recorder),

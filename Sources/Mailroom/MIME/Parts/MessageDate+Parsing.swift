@@ -31,7 +31,7 @@ extension MessageDate {
 extension ComposedMessage {
     /// The `Expires` header's time, when the message has one: its deadline, read from the bytes
     /// themselves so that a stored message carries it to every later attempt, in any store.
-    public var expires: Date? {
+    package var expires: Date? {
         var lineStart = 0
         let bytes = self.bytes
         while lineStart < bytes.count {
