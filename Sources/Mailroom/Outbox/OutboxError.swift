@@ -1,4 +1,3 @@
-import SystemPackage
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -72,8 +71,17 @@ public struct OutboxError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     /// A failed system call on `path`; reads the current `errno`.
-    package static func system(_ call: String, _ path: String, errno code: Int32 = Errno.current.rawValue) -> OutboxError {
+    package static func system(_ call: String, _ path: String, errno code: Int32 = currentErrno) -> OutboxError {
         OutboxError(code: code == ENOSPC ? .full : code == EROFS ? .readOnly : .io,
                     message: "\(call) failed on \(path)", path: path, errno: code)
     }
+}
+
+/// The calling thread's `errno`, whichever C library names it.
+package var currentErrno: Int32 {
+    #if canImport(Glibc)
+    Glibc.errno
+    #elseif canImport(Darwin)
+    Darwin.errno
+    #endif
 }
