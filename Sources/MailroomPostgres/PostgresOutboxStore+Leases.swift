@@ -55,17 +55,7 @@ extension PostgresOutboxStore {
         guard !outcomes.isEmpty else { return [] }
         let now = self.now()
         return try transaction("record outcomes in") { session in
-            var errors: [OutboxError?] = []
-            errors.reserveCapacity(outcomes.count)
-            for item in outcomes {
-                do {
-                    try Self.apply(item.outcome, to: item.lease, release: true, session: session, at: now)
-                    errors.append(nil)
-                } catch let error as OutboxError where !error.isStorageFailure {
-                    errors.append(error)
-                }
-            }
-            return errors
+            try LeaseOutcome.applyEach(outcomes) { try Self.apply($1, to: $0, release: true, session: session, at: now) }
         }
     }
 

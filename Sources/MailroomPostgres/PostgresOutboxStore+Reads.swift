@@ -46,18 +46,11 @@ extension PostgresOutboxStore {
         lease_owner, redacted_at, recipient_hash, content_sha256
         """
 
-    /// A query per state when states are given, each walking `messages_by_state` in order and
-    /// stopping at the limit, merged here (as the SQLite engine does, for the same reason: `sent`
-    /// is the whole history).
+    /// A query per state when states are given, each walking `messages_by_state` in order
+    /// (``RecordFilter/selectByState(_:)``).
     public func records(_ filter: RecordFilter) throws(OutboxError) -> [MessageRecord] {
         try connections.withSession("list the messages of") { session in
-            guard let states = filter.states else { return try Self.records(session, filter, state: nil) }
-            var merged: [MessageRecord] = []
-            for state in states.sorted(by: { $0.rawValue < $1.rawValue }) {
-                merged += try Self.records(session, filter, state: state)
-            }
-            merged.sort { ($0.createdAt, $0.eventID) < ($1.createdAt, $1.eventID) }
-            return Array(merged.prefix(filter.limit))
+            try filter.selectByState { try Self.records(session, filter, state: $0) }
         }
     }
 

@@ -47,18 +47,11 @@ extension SQLiteOutboxStore {
         lease_owner, redacted_at, recipient_hash, content_sha256
         """
 
-    /// A query per state when states are given, each walking `messages_by_state` in order and
-    /// stopping at the limit, merged here: one query with `state IN (...)` would sort every
-    /// matching row, and a state such as `sent` is the whole history.
+    /// A query per state when states are given, each walking `messages_by_state` in order
+    /// (``RecordFilter/selectByState(_:)``).
     public func records(_ filter: RecordFilter) throws(OutboxError) -> [MessageRecord] {
         try read("list the messages of") { db in
-            guard let states = filter.states else { return try Self.records(db, filter, state: nil) }
-            var merged: [MessageRecord] = []
-            for state in states.sorted(by: { $0.rawValue < $1.rawValue }) {
-                merged += try Self.records(db, filter, state: state)
-            }
-            merged.sort { ($0.createdAt, $0.eventID) < ($1.createdAt, $1.eventID) }
-            return Array(merged.prefix(filter.limit))
+            try filter.selectByState { try Self.records(db, filter, state: $0) }
         }
     }
 
