@@ -86,7 +86,9 @@ struct ServeReliabilityTests {
 
     @Test("two serve processes on one outbox share the work: every message reaches the relay exactly once")
     func twoProcessesShareAnOutbox() async throws {
-        let relay = try TestServer.capture()
+        // A relay that takes its time, so that neither process can drain the outbox alone before
+        // the other leases (each leases only what its connections can carry).
+        let relay = try TestServer.capture(["--final-delay-ms", "20-40"])
         defer { relay.stop() }
         let workspace = try Workspace()
         let arguments = ["--smtp-url", "smtp://127.0.0.1:\(relay.port)"]
