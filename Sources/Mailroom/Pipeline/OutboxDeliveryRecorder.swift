@@ -16,8 +16,8 @@ import Synchronization
 /// outcome is recorded by the recorder's own thread: the worker goes on to its next message at
 /// once. That thread gathers the outcomes of up to ``commitDelay`` (or ``gatherLimit`` of them)
 /// into one transaction, whose index and journal pages the outcomes share: recorded one by one,
-/// each wrote most of those pages again. A kill loses at most that much more (those messages
-/// become `uncertain`). A result that leads to a retry in this run is recorded on the worker, so
+/// each wrote most of those pages again. The outcomes a kill finds still waiting leave their
+/// messages `uncertain`, so the wait is kept short. A result that leads to a retry in this run is recorded on the worker, so
 /// that it is in the journal before the retry starts.
 package final class OutboxDeliveryRecorder: DeliveryObserver, @unchecked Sendable {
     private struct State {
@@ -39,7 +39,7 @@ package final class OutboxDeliveryRecorder: DeliveryObserver, @unchecked Sendabl
     private var draining = false
 
     /// How long the first of a batch of outcomes waits for others, and how many make a batch.
-    static let commitDelay = 0.005
+    static let commitDelay = 0.002
     static let gatherLimit = 64
 
     /// - Parameter onFinal: called once per message when its outcome is final, with the event id,
